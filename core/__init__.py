@@ -1,0 +1,1 @@
+"""Plain data and algorithms of Kathode: spans, tokens, labels, file formats (no Qt, no DB)."""

@@ -1,0 +1,104 @@
+"""Token arithmetic: snapping character selections to tokens and aligning spans to token indices."""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
+
+from core.spans import Token
+
+
+class MisalignedSpanError(ValueError):
+    """A span whose boundaries do not fall on token boundaries."""
+
+    def __init__(self, start: int, end: int, text: str) -> None:
+        super().__init__(
+            f"span [{start}, {end}) {text!r} does not align with the document's tokens"
+        )
+        self.start = start
+        self.end = end
+
+
+def token_index(tokens: Sequence[Token], start: int, end: int) -> tuple[int, int]:
+    """Return ``(token_start, token_end)`` (inclusive) of a span that lies exactly on tokens.
+
+    Raises :class:`MisalignedSpanError` when ``start`` is not the start of a token or ``end``
+    is not the end of one.
+    """
+    starts = [t.start for t in tokens]
+    ends = [t.end for t in tokens]
+    i = bisect_left(starts, start)
+    j = bisect_left(ends, end)
+    if start >= end or i >= len(tokens) or j >= len(tokens):
+        raise MisalignedSpanError(start, end, "")
+    if starts[i] != start or ends[j] != end or j < i:
+        raise MisalignedSpanError(start, end, "")
+    return i, j
+
+
+def snap_to_tokens(tokens: Sequence[Token], start: int, end: int) -> tuple[int, int] | None:
+    """Widen a character selection ``[start, end)`` to whole tokens.
+
+    Every token the selection touches is taken whole; whitespace at either edge is dropped.
+    Returns ``None`` when the selection touches no token (only whitespace, or empty).
+    """
+    if end < start:
+        start, end = end, start
+    ends = [t.end for t in tokens]
+    starts = [t.start for t in tokens]
+    first = bisect_right(ends, start)  # first token ending after start
+    if end == start:
+        # A caret: take the token it stands in (or right before it).
+        if first < len(tokens) and tokens[first].start <= start:
+            return tokens[first].start, tokens[first].end
+        if first > 0 and tokens[first - 1].end == start:
+            return tokens[first - 1].start, tokens[first - 1].end
+        return None
+    last = bisect_left(starts, end) - 1  # last token starting before end
+    if first >= len(tokens) or last < first:
+        return None
+    return tokens[first].start, tokens[last].end
+
+
+def tokens_in(tokens: Sequence[Token], start: int, end: int) -> Sequence[Token]:
+    """The tokens lying inside ``[start, end)``."""
+    i = bisect_left([t.start for t in tokens], start)
+    j = bisect_right([t.end for t in tokens], end)
+    return tokens[i:j]
+
+
+def split_at(tokens: Sequence[Token], text: str, offsets: Sequence[int]) -> list[Token]:
+    """Split tokens so that every offset in ``offsets`` falls on a token boundary.
+
+    Used when a file brings spans but no tokens and a span edge falls inside a project
+    token: the span's offsets are kept exactly and the token is cut there instead.
+    """
+    cuts = sorted(set(offsets))
+    result: list[Token] = []
+    for token in tokens:
+        inner = [c for c in cuts if token.start < c < token.end]
+        if not inner:
+            result.append(token)
+            continue
+        edges = [token.start, *inner, token.end]
+        for a, b in zip(edges, edges[1:], strict=False):
+            piece = text[a:b]
+            if not piece.strip():
+                continue
+            last = b == token.end
+            result.append(Token(piece, a, b, token.ws if last else False))
+    return result
+
+
+def check_tokens(tokens: Sequence[Token], text: str) -> str | None:
+    """Why ``tokens`` do not fit ``text`` (None when they do): order, bounds, token texts."""
+    previous_end = 0
+    for i, t in enumerate(tokens):
+        if not 0 <= t.start < t.end <= len(text):
+            return f"token {i} [{t.start}, {t.end}) lies outside the text"
+        if t.start < previous_end:
+            return f"token {i} [{t.start}, {t.end}) overlaps the token before it"
+        if text[t.start : t.end] != t.text:
+            return f"token {i} is {t.text!r} but the text there is {text[t.start : t.end]!r}"
+        previous_end = t.end
+    return None

@@ -1,0 +1,1 @@
+"""spaCy side of Kathode: tokenizers, pattern sets, suggesters, training (no database, no Qt)."""

@@ -1,0 +1,94 @@
+"""The project tokenizers: spaCy's blank German/English tokenizers with rules of our own.
+
+Every stored span is aligned to these tokens, so the rules are versioned: a document
+remembers ``TOKENIZER_VERSION`` of the tokens its spans were made with.
+
+Rules on top of spaCy's defaults, in both languages:
+
+* hyphenated compounds split at every hyphen between letters or digits
+  (``Lithium-Eisenphosphat-Batterien`` -> ``Lithium - Eisenphosphat - Batterien``,
+  ``4680er-Zellen`` -> ``4680er - Zellen``), so a part can be marked on its own;
+* acronym genitives and plurals split off their ``s`` (``GMs`` -> ``GM s``, ``CATLs``);
+* a number glued to a unit splits (``40GWh`` -> ``40 GWh``), while compound units stay one
+  token (``Wh/kg``, ``kWh/kg``, ``km/h``, ``€/kWh``) and German abbreviations keep their
+  period (``1,5 Mrd. Euro``).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import TYPE_CHECKING
+
+from core.spans import Token
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+TOKENIZER_VERSION = "kathode-tok-1"
+LANGUAGES = ("de", "en")
+
+HYPHENS = r"\-–‑"
+UNITS = (
+    "GWh", "MWh", "kWh", "Wh", "GW", "MW", "kW", "W", "Ah", "mAh", "kV", "V",
+    "Mt", "kt", "t", "kg", "g", "km", "m", "mm", "µm", "nm", "%", "°C",
+)  # fmt: skip
+COMPOUND_UNITS = (
+    "Wh/kg", "Wh/l", "Wh/L", "kWh/kg", "km/h", "mAh/g", "€/kWh", "$/kWh", "USD/kWh",
+    "EUR/kWh", "t/a", "GWh/a",
+)  # fmt: skip
+GERMAN_ABBREVIATIONS = (
+    "Mrd.", "Mio.", "Tsd.", "bzw.", "ca.", "Nr.", "Dr.", "Prof.", "Inc.", "Ltd.", "Co.",
+    "z.B.", "u.a.", "d.h.", "rd.", "gem.", "Abs.", "Art.", "Jan.", "Feb.", "Aug.", "Sept.",
+    "Okt.", "Nov.", "Dez.",
+)  # fmt: skip
+ENGLISH_ABBREVIATIONS = ("Inc.", "Ltd.", "Co.", "Corp.", "Dr.", "Prof.", "bn.", "mn.", "approx.")
+
+
+def _customise(nlp: Language) -> None:
+    from spacy.lang.char_classes import ALPHA
+    from spacy.symbols import ORTH
+    from spacy.util import compile_infix_regex, compile_suffix_regex
+
+    tokenizer = nlp.tokenizer
+    infixes = [*nlp.Defaults.infixes, rf"(?<=[{ALPHA}0-9])[{HYPHENS}](?=[{ALPHA}0-9])"]
+    tokenizer.infix_finditer = compile_infix_regex(infixes).finditer  # type: ignore[attr-defined]
+    units = "|".join(sorted((u.replace("%", "%") for u in UNITS), key=len, reverse=True))
+    suffixes = [
+        *nlp.Defaults.suffixes,
+        r"(?<=[A-Z][A-Z])s",  # GMs -> GM s, CATLs -> CATL s
+        rf"(?<=[0-9])(?:{units})",
+    ]
+    tokenizer.suffix_search = compile_suffix_regex(suffixes).search  # type: ignore[attr-defined]
+    abbreviations = GERMAN_ABBREVIATIONS if nlp.lang == "de" else ENGLISH_ABBREVIATIONS
+    for special in (*COMPOUND_UNITS, *abbreviations):
+        tokenizer.add_special_case(special, [{ORTH: special}])  # type: ignore[attr-defined]
+
+
+@cache
+def blank_pipeline(lang: str) -> Language:
+    """A blank spaCy pipeline for ``lang`` with the project tokenizer (cached per language)."""
+    import spacy
+
+    if lang not in LANGUAGES:
+        raise ValueError(f"unsupported language {lang!r}; Kathode knows {', '.join(LANGUAGES)}")
+    nlp = spacy.blank(lang)
+    _customise(nlp)
+    return nlp
+
+
+def make_doc(text: str, lang: str) -> Doc:
+    """Tokenize ``text`` into a spaCy ``Doc`` with the project tokenizer."""
+    nlp = blank_pipeline(lang)
+    if len(text) > nlp.max_length:
+        nlp.max_length = len(text) + 1  # the tokenizer alone is linear; the limit guards parsers
+    return nlp.make_doc(text)
+
+
+def tokenize(text: str, lang: str) -> list[Token]:
+    """The project tokens of ``text``; whitespace tokens are left out."""
+    return [
+        Token(t.text, t.idx, t.idx + len(t.text), bool(t.whitespace_))
+        for t in make_doc(text, lang)
+        if not t.is_space
+    ]

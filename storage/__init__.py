@@ -1,0 +1,1 @@
+"""Project databases: SQLAlchemy models, migrations, the repository API, import and export."""

@@ -1,0 +1,176 @@
+"""SQLAlchemy 2.0 models of a Kathode project database (one project per database)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+STATUSES = ("open", "accepted", "rejected", "skipped")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        dict[str, Any]: JSON,
+        datetime: DateTime(timezone=True),
+    }
+
+
+class ProjectRow(Base):
+    """The project this database holds: its name and settings."""
+
+    __tablename__ = "project"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class LabelRow(Base):
+    """One label of the project's scheme."""
+
+    __tablename__ = "label"
+    __table_args__ = (UniqueConstraint("name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    colour: Mapped[str] = mapped_column(String(7))
+    key: Mapped[str] = mapped_column(String(16), default="")
+    definition: Mapped[str] = mapped_column(Text, default="")
+    example_de: Mapped[str] = mapped_column(Text, default="")
+    example_en: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class DocumentRow(Base):
+    """An article: its text, the tokens its spans align to, and where it came from."""
+
+    __tablename__ = "document"
+    __table_args__ = (UniqueConstraint("content_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(200), default="")
+    source: Mapped[str] = mapped_column(Text, default="")
+    meta: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    language: Mapped[str] = mapped_column(String(8), default="en")
+    # Token offsets as a flat JSON list [start, end, ws, start, end, ws, ...]: compact to
+    # store and parse; the token texts are slices of ``text``.
+    tokens: Mapped[list[int]] = mapped_column(JSON)
+    tokenizer_version: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AnnotatorRow(Base):
+    """A person (or an imported source) who annotates."""
+
+    __tablename__ = "annotator"
+    __table_args__ = (UniqueConstraint("name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AnnotationRow(Base):
+    """One annotator's version of one document, with its status."""
+
+    __tablename__ = "annotation"
+    __table_args__ = (
+        UniqueConstraint("document_id", "annotator_id"),
+        CheckConstraint(
+            "status IN ('open', 'accepted', 'rejected', 'skipped')", name="status_known"
+        ),
+        Index("ix_annotation_annotator_status", "annotator_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"))
+    annotator_id: Mapped[int] = mapped_column(ForeignKey("annotator.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    session: Mapped[str | None] = mapped_column(String(200), default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    spans: Mapped[list[SpanRow]] = relationship(
+        back_populates="annotation", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class SpanRow(Base):
+    """A labelled character span ``[start, end)`` of one annotation."""
+
+    __tablename__ = "span"
+    __table_args__ = (
+        UniqueConstraint("annotation_id", "start", "end", "label"),
+        CheckConstraint('start >= 0 AND "end" > start', name="offsets_ordered"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    annotation_id: Mapped[int] = mapped_column(
+        ForeignKey("annotation.id", ondelete="CASCADE"), index=True
+    )
+    start: Mapped[int]
+    end: Mapped[int]
+    label: Mapped[str] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(String(200), default="manual")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    annotation: Mapped[AnnotationRow] = relationship(back_populates="spans")
+
+
+class SuggestionRunRow(Base):
+    """That a suggester (at a version) has run over a document, even when it found nothing."""
+
+    __tablename__ = "suggestion_run"
+    __table_args__ = (UniqueConstraint("document_id", "suggester"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"))
+    suggester: Mapped[str] = mapped_column(String(200))
+    version: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SuggestionRow(Base):
+    """One cached suggested span of a suggester run."""
+
+    __tablename__ = "suggestion"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(
+        ForeignKey("suggestion_run.id", ondelete="CASCADE"), index=True
+    )
+    start: Mapped[int]
+    end: Mapped[int]
+    label: Mapped[str] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(String(200))

@@ -1,0 +1,52 @@
+"""The label bar: one button per label, in its colour, with its key and definition."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
+
+from core.labels import Label
+
+
+def text_colour_on(background: str) -> str:
+    colour = QColor(background)
+    luminance = 0.299 * colour.red() + 0.587 * colour.green() + 0.114 * colour.blue()
+    return "#000000" if luminance > 150 else "#ffffff"
+
+
+class LabelBar(QWidget):
+    """Clicking a label applies it to the selection, like pressing its key."""
+
+    label_chosen = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("labelBar")
+        self._layout = QHBoxLayout(self)
+        self._layout.setContentsMargins(6, 4, 6, 4)
+        self._layout.setSpacing(4)
+        self._layout.addStretch(1)
+        self.buttons: dict[str, QPushButton] = {}
+
+    def set_labels(self, labels: Sequence[Label]) -> None:
+        for button in self.buttons.values():
+            button.deleteLater()
+        self.buttons.clear()
+        for label in labels:
+            button = QPushButton(f"{label.name}  [{label.key}]", self)
+            button.setObjectName(f"label-{label.name}")
+            button.setToolTip(
+                f"<b>{label.name}</b> — key <b>{label.key}</b><br>{label.definition}"
+                f"<br><i>de:</i> {label.example_de}<br><i>en:</i> {label.example_en}"
+            )
+            button.setStyleSheet(
+                f"QPushButton {{ background: {label.colour}; color: "
+                f"{text_colour_on(label.colour)}; border-radius: 4px; padding: 3px 8px; "
+                f"font-weight: 600; }}"
+            )
+            button.clicked.connect(lambda _=False, name=label.name: self.label_chosen.emit(name))
+            self._layout.insertWidget(self._layout.count() - 1, button)
+            self.buttons[label.name] = button

@@ -1,0 +1,115 @@
+"""The document queue as a Qt model over paged repository queries (texts are never loaded)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from core.documents import DocumentSummary, Status
+from storage.repository import ProjectRepository
+
+PAGE_SIZE = 200
+COLUMNS = ("Title", "Lang", "Status", "Spans")
+STATUS_MARK = {
+    Status.OPEN: "○ open",
+    Status.ACCEPTED: "✓ accepted",
+    Status.REJECTED: "✗ rejected",
+    Status.SKIPPED: "→ skipped",
+}
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class QueueModel(QAbstractTableModel):
+    """Rows are fetched a page at a time as the view scrolls (``canFetchMore``/``fetchMore``)."""
+
+    def __init__(self, repo: ProjectRepository, annotator: str) -> None:
+        super().__init__()
+        self._repo = repo
+        self._annotator = annotator
+        self._status: Status | None = None
+        self._search = ""
+        self._rows: list[DocumentSummary] = []
+        self._total = 0
+        self.reload()
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        self._total = self._repo.count_documents(
+            self._annotator, status=self._status, search=self._search
+        )
+        self._rows = self._page(0)
+        self.endResetModel()
+
+    def set_filter(self, status: Status | None, search: str = "") -> None:
+        self._status, self._search = status, search
+        self.reload()
+
+    def _page(self, offset: int) -> list[DocumentSummary]:
+        return self._repo.list_documents(
+            self._annotator,
+            offset=offset,
+            limit=PAGE_SIZE,
+            status=self._status,
+            search=self._search,
+        )
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def canFetchMore(self, parent: Index) -> bool:
+        return not parent.isValid() and len(self._rows) < self._total
+
+    def fetchMore(self, parent: Index) -> None:
+        if parent.isValid():
+            return
+        page = self._page(len(self._rows))
+        if not page:
+            self._total = len(self._rows)
+            return
+        self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(page) - 1)
+        self._rows.extend(page)
+        self.endInsertRows()
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section] if 0 <= section < len(COLUMNS) else None
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (row.title, row.language, STATUS_MARK[row.status], row.span_count)[
+                index.column()
+            ]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return row.title
+        if role == Qt.ItemDataRole.UserRole:
+            return row.id
+        return None
+
+    def document_id(self, row: int) -> int | None:
+        return self._rows[row].id if 0 <= row < len(self._rows) else None
+
+    def row_of(self, document_id: int) -> int | None:
+        return next((i for i, r in enumerate(self._rows) if r.id == document_id), None)
+
+    def refresh_row(self, document_id: int) -> None:
+        """Re-read one row after an edit (status or span count changed)."""
+        row = self.row_of(document_id)
+        if row is None:
+            return
+        fresh = self._repo.list_documents(
+            self._annotator, offset=row, limit=1, status=self._status, search=self._search
+        )
+        if fresh and fresh[0].id == document_id:
+            self._rows[row] = fresh[0]
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
