@@ -1,9 +1,9 @@
 """Kathode's entry point: starts the GUI or runs a command-line command.
 
-    uv run main.py                                   the app, on the demo project
-    uv run main.py --project PATH_OR_URL             the app, on a project
-    uv run main.py import FILES... --project P [--annotator NAME]
-    uv run main.py stats --project P [--json]
+uv run main.py                                   the app, on the demo project
+uv run main.py --project PATH_OR_URL             the app, on a project
+uv run main.py import FILES... --project P [--annotator NAME]
+uv run main.py stats --project P [--json]
 """
 
 from __future__ import annotations
@@ -87,9 +87,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         )
 
     with ProjectRepository.open(args.project) as repo:
-        summary = import_paths(
-            repo, args.files, annotator=args.annotator, progress=progress
-        )
+        summary = import_paths(repo, args.files, annotator=args.annotator, progress=progress)
     print(file=sys.stderr)
     if args.json:
         print(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 
@@ -81,24 +82,10 @@ def split_at(tokens: Sequence[Token], text: str, offsets: Sequence[int]) -> list
             result.append(token)
             continue
         edges = [token.start, *inner, token.end]
-        for a, b in zip(edges, edges[1:], strict=False):
+        for a, b in itertools.pairwise(edges):
             piece = text[a:b]
             if not piece.strip():
                 continue
             last = b == token.end
             result.append(Token(piece, a, b, token.ws if last else False))
     return result
-
-
-def check_tokens(tokens: Sequence[Token], text: str) -> str | None:
-    """Why ``tokens`` do not fit ``text`` (None when they do): order, bounds, token texts."""
-    previous_end = 0
-    for i, t in enumerate(tokens):
-        if not 0 <= t.start < t.end <= len(text):
-            return f"token {i} [{t.start}, {t.end}) lies outside the text"
-        if t.start < previous_end:
-            return f"token {i} [{t.start}, {t.end}) overlaps the token before it"
-        if text[t.start : t.end] != t.text:
-            return f"token {i} is {t.text!r} but the text there is {text[t.start : t.end]!r}"
-        previous_end = t.end
-    return None

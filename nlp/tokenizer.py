@@ -50,19 +50,22 @@ def _customise(nlp: Language) -> None:
     from spacy.symbols import ORTH
     from spacy.util import compile_infix_regex, compile_suffix_regex
 
+    from spacy.tokenizer import Tokenizer
+
     tokenizer = nlp.tokenizer
+    assert isinstance(tokenizer, Tokenizer)
     infixes = [*nlp.Defaults.infixes, rf"(?<=[{ALPHA}0-9])[{HYPHENS}](?=[{ALPHA}0-9])"]
-    tokenizer.infix_finditer = compile_infix_regex(infixes).finditer  # type: ignore[attr-defined]
+    tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
     units = "|".join(sorted((u.replace("%", "%") for u in UNITS), key=len, reverse=True))
     suffixes = [
         *nlp.Defaults.suffixes,
         r"(?<=[A-Z][A-Z])s",  # GMs -> GM s, CATLs -> CATL s
         rf"(?<=[0-9])(?:{units})",
     ]
-    tokenizer.suffix_search = compile_suffix_regex(suffixes).search  # type: ignore[attr-defined]
+    tokenizer.suffix_search = compile_suffix_regex(suffixes).search
     abbreviations = GERMAN_ABBREVIATIONS if nlp.lang == "de" else ENGLISH_ABBREVIATIONS
     for special in (*COMPOUND_UNITS, *abbreviations):
-        tokenizer.add_special_case(special, [{ORTH: special}])  # type: ignore[attr-defined]
+        tokenizer.add_special_case(special, [{ORTH: special}])
 
 
 @cache

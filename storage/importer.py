@@ -13,15 +13,14 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
-
 from core.documents import ANSWER_STATUS, Status
 from core.formats import SUPPORTED_SUFFIXES, Limits, read_file
 from core.records import ImportRecord, RecordError
 from core.spans import Span, Token
-from core.tokens import MisalignedSpanError, check_tokens, split_at, token_index
-from storage.repository import NewDocument, ProjectRepository
+from core.tokens import split_at
+from storage.bulk import AnnotationOutcome, ImportEntry, NewAnnotation
+from storage.repository import ProjectRepository
+from storage.rows import NewDocument
 
 log = logging.getLogger(__name__)
 
@@ -121,7 +120,13 @@ def import_paths(
 
 
 def prepare(record: ImportRecord, summary: ImportSummary) -> _Prepared:
-    """Give a record its language and tokens and check its spans against them."""
+    """Give a record its language and tokens and check its spans against them.
+
+    Tokens a record brings (checked against its text by the reader) are kept, and a span
+    off them refuses the record. Otherwise the project tokenizer makes the tokens; where a
+    span edge falls inside one of them, the token is split there and a note says so, so
+    that the file's offsets are kept exactly.
+    """
     from nlp.language import detect_language
     from nlp.tokenizer import TOKENIZER_VERSION, tokenize
 
@@ -129,27 +134,29 @@ def prepare(record: ImportRecord, summary: ImportSummary) -> _Prepared:
     if language not in ("de", "en"):
         language = detect_language(record.text)
     spans = record.spans or []
-    tokens: list[Token]
     if record.tokens is not None:
-        problem = check_tokens(record.tokens, record.text)
-        if problem:
-            raise RecordError(record.source, record.line, f"the record's tokens are wrong: {problem}")
         tokens, version = record.tokens, RECORD_TOKENIZER
-        for span in spans:
-            _require_aligned(record, tokens, span)
     else:
         tokens, version = tokenize(record.text, language), TOKENIZER_VERSION
-        misaligned = [s for s in spans if not _aligned(tokens, s)]
-        if misaligned:
-            cuts = [x for s in misaligned for x in (s.start, s.end)]
-            tokens = split_at(tokens, record.text, cuts)
-            shown = ", ".join(f"[{s.start}, {s.end}) {s.label}" for s in misaligned[:3])
-            summary.notes.append(
-                f"{record.source}:{record.line}: {len(misaligned)} span(s) fall inside "
-                f"project tokens ({shown}); tokens split there, span offsets kept"
-            )
-            for span in spans:
-                _require_aligned(record, tokens, span)
+    edges = _Boundaries(tokens)
+    misaligned = [s for s in spans if not edges.fit(s)]
+    if misaligned and record.tokens is None:
+        tokens = split_at(tokens, record.text, [x for s in misaligned for x in (s.start, s.end)])
+        shown = ", ".join(f"[{s.start}, {s.end}) {s.label}" for s in misaligned[:3])
+        summary.notes.append(
+            f"{record.source}:{record.line}: {len(misaligned)} span(s) fall inside "
+            f"project tokens ({shown}); tokens split there, span offsets kept"
+        )
+        edges = _Boundaries(tokens)
+        misaligned = [s for s in spans if not edges.fit(s)]
+    if misaligned:
+        span = misaligned[0]
+        raise RecordError(
+            record.source,
+            record.line,
+            f"span [{span.start}, {span.end}) {span.label} "
+            f"{record.text[span.start : span.end]!r} does not align with the record's tokens",
+        )
     document = NewDocument(
         text=record.text,
         tokens=tokens,
@@ -161,22 +168,17 @@ def prepare(record: ImportRecord, summary: ImportSummary) -> _Prepared:
     return _Prepared(record, document)
 
 
-def _aligned(tokens: list[Token], span: Span) -> bool:
-    try:
-        token_index(tokens, span.start, span.end)
-    except MisalignedSpanError:
-        return False
-    return True
+class _Boundaries:
+    """Token starts and ends as sets: a span is aligned when both its edges are in them."""
 
+    __slots__ = ("ends", "starts")
 
-def _require_aligned(record: ImportRecord, tokens: list[Token], span: Span) -> None:
-    if not _aligned(tokens, span):
-        raise RecordError(
-            record.source,
-            record.line,
-            f"span [{span.start}, {span.end}) {span.label} "
-            f"{record.text[span.start : span.end]!r} does not align with the record's tokens",
-        )
+    def __init__(self, tokens: list[Token]) -> None:
+        self.starts = {t.start for t in tokens}
+        self.ends = {t.end for t in tokens}
+
+    def fit(self, span: Span) -> bool:
+        return span.start < span.end and span.start in self.starts and span.end in self.ends
 
 
 def _store(
@@ -185,39 +187,33 @@ def _store(
     annotator: str | None,
     summary: ImportSummary,
 ) -> None:
-    with repo.writing() as s:
-        for item in batch:
-            try:
-                with s.begin_nested():
-                    _store_one(repo, s, item, annotator, summary)
-            except SQLAlchemyError as exc:
-                record = item.record
-                summary.refused.append(f"{record.source}:{record.line}: not stored: {exc}")
-
-
-def _store_one(
-    repo: ProjectRepository,
-    s: Session,
-    item: _Prepared,
-    annotator: str | None,
-    summary: ImportSummary,
-) -> None:
-    record = item.record
-    document_id, added = repo.insert_document(s, item.document)
-    saved = True
-    spans = record.spans or []
-    if record.spans is not None or record.answer is not None:
-        name = record.annotator or annotator or DEFAULT_ANNOTATOR
-        status = ANSWER_STATUS[record.answer] if record.answer else Status.ACCEPTED
-        saved = repo.save_annotation(s, document_id, name, status, spans, record.session)
-        if not saved:
+    entries = [ImportEntry(item.document, _annotation(item.record, annotator)) for item in batch]
+    for item, entry, outcome in zip(batch, entries, repo.import_batch(entries), strict=True):
+        record = item.record
+        if isinstance(outcome, str):
+            summary.refused.append(f"{record.source}:{record.line}: {outcome}")
+            continue
+        summary.documents_added += outcome.added
+        summary.duplicates += not outcome.added
+        if outcome.annotation is AnnotationOutcome.CONFLICT:
+            assert entry.annotation is not None
             summary.refused.append(
-                f"{record.source}:{record.line}: {name} already has a version of this text "
-                f"with another status; the existing version was kept"
+                f"{record.source}:{record.line}: {entry.annotation.annotator} already has a "
+                f"version of this text with another answer; it was kept, and this record's "
+                f"{entry.annotation.status.value} version was not stored"
             )
-    # Counted only here, after every write of the record went through.
-    summary.documents_added += added
-    summary.duplicates += not added
-    if saved and (record.spans is not None or record.answer is not None):
-        summary.annotations += 1
-        summary.spans += len(spans)
+        elif outcome.annotation is not AnnotationOutcome.NONE:
+            assert entry.annotation is not None
+            summary.annotations += 1
+            summary.spans += len(entry.annotation.spans)
+
+
+def _annotation(record: ImportRecord, annotator: str | None) -> NewAnnotation | None:
+    if record.spans is None and record.answer is None:
+        return None
+    return NewAnnotation(
+        annotator=record.annotator or annotator or DEFAULT_ANNOTATOR,
+        status=ANSWER_STATUS[record.answer] if record.answer else Status.ACCEPTED,
+        spans=record.spans or [],
+        session=record.session,
+    )

@@ -7,18 +7,16 @@ does is ever held only in memory. Methods take and return plain ``core`` values.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, delete, func, or_, select, update
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.documents import Annotation, Document, DocumentSummary, Status
@@ -26,14 +24,15 @@ from core.labels import Label, load_scheme, validate_labels
 from core.spans import Span, Token
 from core.tokens import token_index
 from storage import models as m
+from storage.bulk import ImportEntry, ImportOutcome, store_batch
 from storage.engine import WRITE_OPTION, is_sqlite, make_engine, project_url
 from storage.migrate import upgrade
+from storage.rows import NewDocument, content_hash, unpack_tokens
 
 log = logging.getLogger(__name__)
 
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 DEFAULT_SCHEME = RESOURCES / "labels" / "battery.json"
-TITLE_CHARS = 200
 _TOKEN_CACHE_SIZE = 16
 
 
@@ -43,47 +42,6 @@ class StorageError(RuntimeError):
 
 class UnknownDocumentError(KeyError):
     """A document id that the project does not have."""
-
-
-def content_hash(text: str) -> str:
-    """The identity of a document's text: the same text twice is one document."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def title_of(text: str, meta: dict[str, Any]) -> str:
-    """A document's title: its meta title, else its first non-blank line."""
-    title = meta.get("title")
-    if isinstance(title, str) and title.strip():
-        return title.strip()[:TITLE_CHARS]
-    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
-    return first[:TITLE_CHARS]
-
-
-def pack_tokens(tokens: Sequence[Token]) -> list[int]:
-    """Tokens as the flat ``[start, end, ws, ...]`` list stored with a document."""
-    flat: list[int] = []
-    for t in tokens:
-        flat.extend((t.start, t.end, int(t.ws)))
-    return flat
-
-
-def unpack_tokens(text: str, flat: Sequence[int]) -> list[Token]:
-    return [
-        Token(text[flat[i] : flat[i + 1]], flat[i], flat[i + 1], bool(flat[i + 2]))
-        for i in range(0, len(flat), 3)
-    ]
-
-
-@dataclass(frozen=True, slots=True)
-class NewDocument:
-    """A document about to be stored, with its tokens already made."""
-
-    text: str
-    tokens: list[Token]
-    tokenizer_version: str
-    language: str
-    source: str = ""
-    meta: dict[str, Any] | None = None
 
 
 class ProjectRepository:
@@ -212,28 +170,26 @@ class ProjectRepository:
         A text that the project already has is not stored again (``added`` is False).
         """
         with self.writing() as s:
-            return [self.insert_document(s, d) for d in documents]
+            outcomes = store_batch(s, [ImportEntry(d) for d in documents])
+        return [(o.document_id, o.added) for o in outcomes]
 
-    def insert_document(self, s: Session, d: NewDocument) -> tuple[int, bool]:
-        """Within an open write transaction, store a document unless its text is known."""
-        digest = content_hash(d.text)
-        found = s.scalar(select(m.DocumentRow.id).where(m.DocumentRow.content_hash == digest))
-        if found is not None:
-            return found, False
-        meta = d.meta or {}
-        row = m.DocumentRow(
-            text=d.text,
-            content_hash=digest,
-            title=title_of(d.text, meta),
-            source=d.source,
-            meta=meta,
-            language=d.language,
-            tokens=pack_tokens(d.tokens),
-            tokenizer_version=d.tokenizer_version,
-        )
-        s.add(row)
-        s.flush()
-        return row.id, True
+    def import_batch(self, entries: Sequence[ImportEntry]) -> list[ImportOutcome | str]:
+        """Store imported documents and annotations, one transaction for the whole batch.
+
+        Returns one outcome per entry. Should the batch fail, it is retried entry by entry,
+        and an entry that still fails gets a message instead of an outcome.
+        """
+        try:
+            with self.writing() as s:
+                return list(store_batch(s, entries))
+        except (SQLAlchemyError, StorageError) as exc:
+            if len(entries) == 1:
+                return [f"not stored: {exc}"]
+            log.warning("batch of %d failed (%s); retrying one by one", len(entries), exc)
+        results: list[ImportOutcome | str] = []
+        for entry in entries:
+            results.extend(self.import_batch([entry]))
+        return results
 
     def find_document(self, text: str) -> int | None:
         """The id of the document with exactly this text, if the project has it."""
@@ -409,60 +365,6 @@ class ProjectRepository:
                 .where(m.AnnotationRow.id == annotation_id)
                 .values(status=status.value, updated_at=m.utcnow())
             )
-
-    def save_annotation(
-        self,
-        s: Session,
-        document_id: int,
-        annotator: str,
-        status: Status,
-        spans: Sequence[Span],
-        session_name: str | None = None,
-    ) -> bool:
-        """Within an open write transaction, store a whole annotation from an import.
-
-        Returns False, storing nothing, when this annotator already has a version of the
-        document whose status differs (an existing version is never overwritten).
-        """
-        annotator_id = self._annotator_id(s, annotator)
-        row = s.scalar(
-            select(m.AnnotationRow)
-            .where(m.AnnotationRow.document_id == document_id)
-            .where(m.AnnotationRow.annotator_id == annotator_id)
-        )
-        if row is None:
-            row = m.AnnotationRow(
-                document_id=document_id,
-                annotator_id=annotator_id,
-                status=status.value,
-                session=session_name,
-            )
-            s.add(row)
-            s.flush()
-            existing: set[tuple[int, int, str]] = set()
-        elif row.status != status.value:
-            return False
-        else:
-            existing = {
-                (start, end, label)
-                for start, end, label in s.execute(
-                    select(m.SpanRow.start, m.SpanRow.end, m.SpanRow.label).where(
-                        m.SpanRow.annotation_id == row.id
-                    )
-                )
-            }
-        s.add_all(
-            m.SpanRow(
-                annotation_id=row.id,
-                start=sp.start,
-                end=sp.end,
-                label=sp.label,
-                source=sp.source,
-            )
-            for sp in spans
-            if (sp.start, sp.end, sp.label) not in existing
-        )
-        return True
 
     # -- suggestions ---------------------------------------------------------------------
 

@@ -105,7 +105,7 @@ class MainWindow(QMainWindow):
         self.skip_action = self._action("Skip document", ["Space"], self.on_skip_document)
 
     def _action(
-        self, text: str, keys: list[QKeySequence.StandardKey | str], slot: object
+        self, text: str, keys: list[QKeySequence.StandardKey | str], slot: Callable[[], None]
     ) -> QAction:
         action = QAction(text, self)
         action.setShortcuts([QKeySequence(k) for k in keys])

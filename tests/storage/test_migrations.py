@@ -23,8 +23,12 @@ def test_migrations_upgrade_from_first_revision_keeps_data(tmp_path: Path) -> No
     body = "Northvolt baut in Heide.\nDie Zellen kommen 2026."
     tokens = [0, 9, 1, 10, 14, 1, 15, 17, 1, 18, 23, 0, 23, 24, 0]
     with engine.begin() as c:
-        c.execute(text("INSERT INTO project (id, name, settings, created_at) "
-                       "VALUES (1, 'old', '{}', '2025-01-01 00:00:00')"))
+        c.execute(
+            text(
+                "INSERT INTO project (id, name, settings, created_at) "
+                "VALUES (1, 'old', '{}', '2025-01-01 00:00:00')"
+            )
+        )
         c.execute(
             text(
                 "INSERT INTO document (id, text, content_hash, source, meta, language, tokens,"
@@ -33,8 +37,12 @@ def test_migrations_upgrade_from_first_revision_keeps_data(tmp_path: Path) -> No
             ),
             {"t": body, "tok": json.dumps(tokens)},
         )
-        c.execute(text("INSERT INTO annotator (id, name, created_at) "
-                       "VALUES (3, 'ana', '2025-01-01 00:00:00')"))
+        c.execute(
+            text(
+                "INSERT INTO annotator (id, name, created_at) "
+                "VALUES (3, 'ana', '2025-01-01 00:00:00')"
+            )
+        )
         c.execute(
             text(
                 "INSERT INTO annotation (id, document_id, annotator_id, status, created_at,"
@@ -43,7 +51,7 @@ def test_migrations_upgrade_from_first_revision_keeps_data(tmp_path: Path) -> No
         )
         c.execute(
             text(
-                "INSERT INTO span (annotation_id, start, \"end\", label, source, created_at,"
+                'INSERT INTO span (annotation_id, start, "end", label, source, created_at,'
                 " updated_at) VALUES (5, 0, 9, 'ORG', 'manual', '2025-01-01', '2025-01-01')"
             )
         )

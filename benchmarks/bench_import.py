@@ -1,0 +1,125 @@
+"""Import speed and memory: Kathode's importer against a bare sqlite3 floor, same texts.
+
+Input: the 170 English posts in ../shared/data/battery-news-en/ and the 24,000 sentences of
+../shared/data/germeval2014/train-outer.tsv (one document each, with their entities).
+Each measurement runs in its own process so that its peak RSS is its own:
+
+* ``kathode``: ``import_paths`` into a fresh project file (tokens, spans, annotations);
+* ``kathode-half``: the same with only the first half of the sentences, to show that memory
+  does not grow with the input;
+* ``floor``: read the same files with the least parsing that yields the same texts (front
+  matter cut off, the TSV read with ``csv``), then one ``executemany`` into a one-table file.
+
+Last stdout line: one JSON object with docs_per_s, floor_docs_per_s, ratio, peak_rss_mb,
+peak_rss_half_mb. Usage: ``uv run python benchmarks/bench_import.py``.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import resource
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT.parent / "shared" / "data"
+POSTS = DATA / "battery-news-en"
+SENTENCES = DATA / "germeval2014" / "train-outer.tsv"
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_kathode(sentences: Path, out: Path) -> dict[str, float]:
+    sys.path.insert(0, str(ROOT))
+    from storage.importer import import_paths
+    from storage.repository import ProjectRepository
+
+    start = time.perf_counter()
+    with ProjectRepository.open(out) as repo:
+        summary = import_paths(repo, [POSTS, sentences])
+    seconds = time.perf_counter() - start
+    docs = summary.documents_added + summary.duplicates
+    return {
+        "docs": docs,
+        "seconds": seconds,
+        "peak_rss_mb": peak_rss_mb(),
+        "refused": len(summary.refused),
+    }
+
+
+def run_floor(sentences: Path, out: Path) -> dict[str, float]:
+    start = time.perf_counter()
+    texts = []
+    for post in sorted(POSTS.glob("*.md")):
+        body = post.read_text(encoding="utf-8")
+        if body.startswith("---"):
+            body = body.split("---", 2)[2]
+        texts.append((body.strip(),))
+    with sentences.open(encoding="utf-8", newline="") as handle:
+        rows = csv.reader(handle, delimiter="\t")
+        next(rows)
+        texts.extend((row[0],) for row in rows if row)
+    connection = sqlite3.connect(out)
+    connection.execute("CREATE TABLE document (id INTEGER PRIMARY KEY, text TEXT)")
+    connection.executemany("INSERT INTO document (text) VALUES (?)", texts)
+    connection.commit()
+    connection.close()
+    seconds = time.perf_counter() - start
+    return {"docs": len(texts), "seconds": seconds, "peak_rss_mb": peak_rss_mb()}
+
+
+def measure(kind: str, sentences: Path, workdir: Path) -> dict[str, float]:
+    out = workdir / f"{kind}-{time.monotonic_ns()}.sqlite"
+    done = subprocess.run(
+        [sys.executable, __file__, "--one", kind, str(sentences), str(out)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    if len(sys.argv) == 5 and sys.argv[1] == "--one":
+        kind, sentences, out = sys.argv[2], Path(sys.argv[3]), Path(sys.argv[4])
+        result = run_floor(sentences, out) if kind == "floor" else run_kathode(sentences, out)
+        print(json.dumps(result))
+        return
+    if not SENTENCES.exists() or not POSTS.exists():
+        sys.exit(f"benchmark data not found under {DATA} (../shared/data is needed)")
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        half = workdir / "train-half.tsv"
+        lines = SENTENCES.read_text(encoding="utf-8").splitlines(keepends=True)
+        half.write_text("".join(lines[: 1 + (len(lines) - 1) // 2]), encoding="utf-8")
+        floor = measure("floor", SENTENCES, workdir)
+        print(f"floor: {floor}", file=sys.stderr)
+        kathode = measure("kathode", SENTENCES, workdir)
+        print(f"kathode: {kathode}", file=sys.stderr)
+        kathode_half = measure("kathode", half, workdir)
+        print(f"kathode, half the sentences: {kathode_half}", file=sys.stderr)
+    docs_per_s = kathode["docs"] / kathode["seconds"]
+    floor_per_s = floor["docs"] / floor["seconds"]
+    print(
+        json.dumps(
+            {
+                "docs": kathode["docs"],
+                "docs_per_s": round(docs_per_s, 1),
+                "floor_docs_per_s": round(floor_per_s, 1),
+                "ratio": round(docs_per_s / floor_per_s, 3),
+                "peak_rss_mb": round(kathode["peak_rss_mb"], 1),
+                "peak_rss_half_mb": round(kathode_half["peak_rss_mb"], 1),
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

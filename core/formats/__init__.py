@@ -1,0 +1,69 @@
+"""File readers for import: ``.txt``, Markdown, HTML, JSONL (plain, Prodigy, doccano) and
+CoNLL/IOB files become :class:`~core.records.ImportRecord` objects.
+
+``read_file`` never raises for bad input: a record that cannot be imported is yielded as a
+:class:`~core.records.RecordError` naming file and line, and reading goes on with the next one;
+a whole-file problem (too big, not UTF-8, unknown suffix, empty) is one ``RecordError``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from core.formats._io import FileProblem, Limits
+from core.formats.conll import read_conll
+from core.formats.html import read_html
+from core.formats.jsonl import read_jsonl
+from core.formats.markdown import read_markdown
+from core.formats.text import read_txt
+from core.records import ImportRecord, RecordError
+
+__all__ = ["DEFAULT_LIMITS", "SUPPORTED_SUFFIXES", "Limits", "read_file"]
+
+Reader = Callable[[Path, Limits], Iterator[ImportRecord | RecordError]]
+
+_READERS: dict[str, Reader] = {
+    ".txt": read_txt,
+    ".md": read_markdown,
+    ".markdown": read_markdown,
+    ".html": read_html,
+    ".htm": read_html,
+    ".jsonl": read_jsonl,
+    ".conll": read_conll,
+    ".iob": read_conll,
+    ".tsv": read_conll,
+}
+
+SUPPORTED_SUFFIXES: frozenset[str] = frozenset(_READERS)
+"""File suffixes ``read_file`` reads (compared in lower case)."""
+
+DEFAULT_LIMITS = Limits()
+
+
+def read_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> Iterator[ImportRecord | RecordError]:
+    """The records of one file, in file order, each bad record as a ``RecordError``.
+
+    Every ``ImportRecord`` has ``source == str(path)`` and ``line`` = the 1-based line where the
+    record starts (1 for the one-document formats).
+    """
+    path = Path(path)
+    reader = _READERS.get(path.suffix.lower())
+    if reader is None:
+        suffix = path.suffix or "(no suffix)"
+        kinds = ", ".join(sorted(SUPPORTED_SUFFIXES))
+        yield RecordError(path, None, f"unsupported file type {suffix!r}; Kathode reads {kinds}")
+        return
+    produced = False
+    try:
+        for item in reader(path, limits):
+            produced = True
+            yield item
+    except FileProblem as problem:
+        yield RecordError(path, problem.line, problem.message)
+        return
+    except OSError as error:
+        yield RecordError(path, None, f"cannot read the file: {error.strerror or error}")
+        return
+    if not produced:
+        yield RecordError(path, None, "empty file")

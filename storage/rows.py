@@ -1,0 +1,53 @@
+"""Plain helpers shared by the repository and bulk import: document identity and tokens."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from core.spans import Token
+
+TITLE_CHARS = 200
+
+
+def content_hash(text: str) -> str:
+    """The identity of a document's text: the same text twice is one document."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def title_of(text: str, meta: dict[str, Any]) -> str:
+    """A document's title: its meta title, else its first non-blank line."""
+    title = meta.get("title")
+    if isinstance(title, str) and title.strip():
+        return title.strip()[:TITLE_CHARS]
+    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    return first[:TITLE_CHARS]
+
+
+def pack_tokens(tokens: Sequence[Token]) -> list[int]:
+    """Tokens as the flat ``[start, end, ws, ...]`` list stored with a document."""
+    flat: list[int] = []
+    for t in tokens:
+        flat.extend((t.start, t.end, int(t.ws)))
+    return flat
+
+
+def unpack_tokens(text: str, flat: Sequence[int]) -> list[Token]:
+    return [
+        Token(text[flat[i] : flat[i + 1]], flat[i], flat[i + 1], bool(flat[i + 2]))
+        for i in range(0, len(flat), 3)
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class NewDocument:
+    """A document about to be stored, with its tokens already made."""
+
+    text: str
+    tokens: list[Token]
+    tokenizer_version: str
+    language: str
+    source: str = ""
+    meta: dict[str, Any] | None = None
