@@ -16,6 +16,7 @@ Rules on top of spaCy's defaults, in both languages:
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -48,17 +49,16 @@ ENGLISH_ABBREVIATIONS = ("Inc.", "Ltd.", "Co.", "Corp.", "Dr.", "Prof.", "bn.", 
 def _customise(nlp: Language) -> None:
     from spacy.lang.char_classes import ALPHA
     from spacy.symbols import ORTH
-    from spacy.util import compile_infix_regex, compile_suffix_regex
-
     from spacy.tokenizer import Tokenizer
+    from spacy.util import compile_infix_regex, compile_suffix_regex
 
     tokenizer = nlp.tokenizer
     assert isinstance(tokenizer, Tokenizer)
-    infixes = [*nlp.Defaults.infixes, rf"(?<=[{ALPHA}0-9])[{HYPHENS}](?=[{ALPHA}0-9])"]
+    infixes = [*(nlp.Defaults.infixes or ()), rf"(?<=[{ALPHA}0-9])[{HYPHENS}](?=[{ALPHA}0-9])"]
     tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
-    units = "|".join(sorted((u.replace("%", "%") for u in UNITS), key=len, reverse=True))
+    units = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
     suffixes = [
-        *nlp.Defaults.suffixes,
+        *(nlp.Defaults.suffixes or ()),
         r"(?<=[A-Z][A-Z])s",  # GMs -> GM s, CATLs -> CATL s
         rf"(?<=[0-9])(?:{units})",
     ]
