@@ -100,7 +100,8 @@ def cmd_import(args: argparse.Namespace) -> int:
             print(f"refused: {line}")
         print(
             f"{summary.documents_added} documents added, {summary.duplicates} duplicates, "
-            f"{summary.annotations} annotations, {summary.spans} spans, "
+            f"{summary.annotations} annotations ({summary.merged} merged into existing ones), "
+            f"{summary.spans} spans, "
             f"{len(summary.skipped_files)} files skipped, {len(summary.refused)} refused"
         )
     return EXIT_OK if summary.ok else EXIT_REFUSED

@@ -49,6 +49,7 @@ class ImportOutcome:
     document_id: int
     added: bool
     annotation: AnnotationOutcome
+    spans_added: int = 0
 
 
 def store_batch(s: Session, entries: Sequence[ImportEntry]) -> list[ImportOutcome]:
@@ -82,8 +83,10 @@ def store_batch(s: Session, entries: Sequence[ImportEntry]) -> list[ImportOutcom
         added_once.discard(digest)
     outcomes = _store_annotations(s, entries, document_ids)
     return [
-        ImportOutcome(doc_id, was_added, outcome)
-        for doc_id, was_added, outcome in zip(document_ids, added, outcomes, strict=True)
+        ImportOutcome(doc_id, was_added, outcome, spans)
+        for doc_id, was_added, (outcome, spans) in zip(
+            document_ids, added, outcomes, strict=True
+        )
     ]
 
 
@@ -124,10 +127,11 @@ def annotator_ids(s: Session, names: set[str]) -> dict[str, int]:
 
 def _store_annotations(
     s: Session, entries: Sequence[ImportEntry], document_ids: list[int]
-) -> list[AnnotationOutcome]:
+) -> list[tuple[AnnotationOutcome, int]]:
+    """Store the entries' annotations; per entry, what happened and how many spans it added."""
     names = {e.annotation.annotator for e in entries if e.annotation is not None}
     if not names:
-        return [AnnotationOutcome.NONE] * len(entries)
+        return [(AnnotationOutcome.NONE, 0)] * len(entries)
     people = annotator_ids(s, names)
     keys = {
         (doc_id, people[e.annotation.annotator])
@@ -178,21 +182,22 @@ def _store_annotations(
                 ).where(m.SpanRow.annotation_id.in_(merged_into))
             )
         }
-    outcomes: list[AnnotationOutcome] = []
+    outcomes: list[tuple[AnnotationOutcome, int]] = []
     span_rows: list[dict[str, object]] = []
     fresh_keys = set(new_rows)
     for doc_id, entry in zip(document_ids, entries, strict=True):
         a = entry.annotation
         if a is None:
-            outcomes.append(AnnotationOutcome.NONE)
+            outcomes.append((AnnotationOutcome.NONE, 0))
             continue
         key = (doc_id, people[a.annotator])
         ann_id, status = existing[key]
         if status != a.status.value:
-            outcomes.append(AnnotationOutcome.CONFLICT)
+            outcomes.append((AnnotationOutcome.CONFLICT, 0))
             continue
-        outcomes.append(AnnotationOutcome.STORED if key in fresh_keys else AnnotationOutcome.MERGED)
+        kind = AnnotationOutcome.STORED if key in fresh_keys else AnnotationOutcome.MERGED
         fresh_keys.discard(key)
+        before = len(span_rows)
         for span in a.spans:
             marker = (ann_id, span.start, span.end, span.label)
             if marker in stored_spans:
@@ -209,6 +214,7 @@ def _store_annotations(
                     "updated_at": now,
                 }
             )
+        outcomes.append((kind, len(span_rows) - before))
     if span_rows:
         s.execute(insert(m.SpanRow), span_rows)
     return outcomes

@@ -37,6 +37,7 @@ class ImportSummary:
     documents_added: int = 0
     duplicates: int = 0
     annotations: int = 0
+    merged: int = 0
     spans: int = 0
     skipped_files: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
@@ -52,6 +53,7 @@ class ImportSummary:
             "documents_added": self.documents_added,
             "duplicates": self.duplicates,
             "annotations": self.annotations,
+            "merged": self.merged,
             "spans": self.spans,
             "skipped_files": self.skipped_files,
             "refused": self.refused,
@@ -202,10 +204,10 @@ def _store(
                 f"version of this text with another answer; it was kept, and this record's "
                 f"{entry.annotation.status.value} version was not stored"
             )
-        elif outcome.annotation is not AnnotationOutcome.NONE:
-            assert entry.annotation is not None
-            summary.annotations += 1
-            summary.spans += len(entry.annotation.spans)
+        else:
+            summary.annotations += outcome.annotation is AnnotationOutcome.STORED
+            summary.merged += outcome.annotation is AnnotationOutcome.MERGED
+            summary.spans += outcome.spans_added
 
 
 def _annotation(record: ImportRecord, annotator: str | None) -> NewAnnotation | None:
