@@ -36,6 +36,31 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--annotator", help="annotator for records that name none")
     imp.add_argument("--json", action="store_true", help="print the summary as JSON")
 
+    sug = commands.add_parser(
+        "suggest", help="pre-annotate a project, or print suggestions for a file as JSON"
+    )
+    where = sug.add_mutually_exclusive_group(required=True)
+    where.add_argument("--project", help="project file or URL: cache suggestions for it")
+    where.add_argument("--input", type=Path, help="a .txt document or a .jsonl of {text}")
+    sug.add_argument(
+        "--suggester",
+        default="default",
+        help="rules, de-news, default, spacy:<package-or-path>, "
+        "project-model:<path> (default: %(default)s)",
+    )
+    sug.add_argument(
+        "--lang",
+        choices=("de", "en"),
+        help="language of --input texts (default: detected per text)",
+    )
+    sug.add_argument("--json", action="store_true", help="with --input: JSON lines (the default)")
+
+    from storage.exporter import add_export_arguments
+
+    exp = commands.add_parser("export", help="export annotations as training data")
+    exp.add_argument("--project", required=True, help="project file or URL")
+    add_export_arguments(exp)
+
     stats = commands.add_parser("stats", help="counts of documents, annotations and spans")
     stats.add_argument("--project", required=True, help="project file or URL")
     stats.add_argument("--json", action="store_true", help="print JSON")
@@ -55,6 +80,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_import(args)
         if args.command == "stats":
             return cmd_stats(args)
+        if args.command == "export":
+            return cmd_export(args)
+        if args.command == "suggest":
+            return cmd_suggest_input(args) if args.input else cmd_suggest_project(args)
         return cmd_app(args)
     except StorageError as exc:
         print(f"kathode: {exc}", file=sys.stderr)
@@ -105,6 +134,82 @@ def cmd_import(args: argparse.Namespace) -> int:
             f"{len(summary.skipped_files)} files skipped, {len(summary.refused)} refused"
         )
     return EXIT_OK if summary.ok else EXIT_REFUSED
+
+
+def cmd_suggest_project(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from storage.repository import ProjectRepository
+    from storage.suggest import suggest_project
+
+    with (
+        ProjectRepository.open(args.project) as repo,
+        tqdm(desc=f"suggest ({args.suggester})", unit="doc", file=sys.stderr, leave=True) as bar,
+    ):
+
+        def progress(done: int, total: int) -> None:
+            bar.total = total
+            bar.n = done
+            bar.refresh()
+
+        summary = suggest_project(repo, args.suggester, progress=progress)
+    for error in summary.errors:
+        print(f"kathode: {error}", file=sys.stderr)
+    print(f"{summary.documents} documents suggested, {summary.spans} spans")
+    return EXIT_REFUSED if summary.errors else EXIT_OK
+
+
+def cmd_suggest_input(args: argparse.Namespace) -> int:
+    from core.formats import read_file
+    from core.records import RecordError
+    from nlp.language import detect_language
+    from nlp.suggesters import Suggester, SuggesterError, get_suggester
+
+    suggesters: dict[str, Suggester] = {}
+    refused = 0
+    for item in read_file(args.input):
+        if isinstance(item, RecordError):
+            print(f"kathode: {item}", file=sys.stderr)
+            refused += 1
+            continue
+        lang = args.lang or detect_language(item.text)
+        try:
+            if lang not in suggesters:
+                suggesters[lang] = get_suggester(args.suggester, lang)
+        except SuggesterError as exc:
+            print(f"kathode: {exc}", file=sys.stderr)
+            return EXIT_REFUSED
+        [spans] = suggesters[lang].suggest([item.text])
+        record = {
+            "text": item.text,
+            "spans": [
+                {
+                    "start": s.start,
+                    "end": s.end,
+                    "label": s.label,
+                    "text": item.text[s.start : s.end],
+                    "source": s.source,
+                }
+                for s in spans
+            ],
+        }
+        print(json.dumps(record, ensure_ascii=False), flush=True)
+    return EXIT_REFUSED if refused else EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from storage.exporter import ExportError, export_project, options_from_args
+    from storage.repository import ProjectRepository
+
+    try:
+        options = options_from_args(args)
+        with ProjectRepository.open(args.project) as repo:
+            summary = export_project(repo, options)
+    except ExportError as exc:
+        print(f"kathode: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
+    print("\n".join(summary.report()))
+    return EXIT_OK
 
 
 def cmd_stats(args: argparse.Namespace) -> int:

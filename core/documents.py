@@ -55,3 +55,4 @@ class Annotation:
     annotator: str
     status: Status
     spans: list[Span]
+    rejected: list[Span] = field(default_factory=list)  # suggestions turned down

@@ -84,9 +84,7 @@ def store_batch(s: Session, entries: Sequence[ImportEntry]) -> list[ImportOutcom
     outcomes = _store_annotations(s, entries, document_ids)
     return [
         ImportOutcome(doc_id, was_added, outcome, spans)
-        for doc_id, was_added, (outcome, spans) in zip(
-            document_ids, added, outcomes, strict=True
-        )
+        for doc_id, was_added, (outcome, spans) in zip(document_ids, added, outcomes, strict=True)
     ]
 
 

@@ -148,6 +148,22 @@ class SpanRow(Base):
     annotation: Mapped[AnnotationRow] = relationship(back_populates="spans")
 
 
+class RejectionRow(Base):
+    """A suggestion the annotator rejected: it stays hidden in their version of the document."""
+
+    __tablename__ = "rejection"
+    __table_args__ = (UniqueConstraint("annotation_id", "start", "end", "label"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    annotation_id: Mapped[int] = mapped_column(
+        ForeignKey("annotation.id", ondelete="CASCADE"), index=True
+    )
+    start: Mapped[int]
+    end: Mapped[int]
+    label: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class SuggestionRunRow(Base):
     """That a suggester (at a version) has run over a document, even when it found nothing."""
 

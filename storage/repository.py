@@ -8,26 +8,34 @@ does is ever held only in memory. Methods take and return plain ``core`` values.
 from __future__ import annotations
 
 import logging
-from collections import OrderedDict
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, delete, func, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from core.documents import Annotation, Document, DocumentSummary, Status
-from core.labels import Label, load_scheme, validate_labels
+from core.labels import load_scheme
 from core.spans import Span, Token
 from core.tokens import token_index
 from storage import models as m
 from storage.bulk import ImportEntry, ImportOutcome, store_batch
-from storage.engine import WRITE_OPTION, is_sqlite, make_engine, project_url
+from storage.engine import is_sqlite, make_engine, project_url
 from storage.migrate import upgrade
+from storage.repository_base import (
+    StorageError,
+    UnknownDocumentError,
+    display_url_of,
+)
 from storage.rows import NewDocument, content_hash, unpack_tokens
+from storage.scheme import LabelSchemeStore, label_rows
+from storage.statistics import Statistics
+from storage.suggestion_cache import SuggestionCache
+
+__all__ = ["ProjectRepository", "StorageError", "UnknownDocumentError"]
 
 log = logging.getLogger(__name__)
 
@@ -36,26 +44,8 @@ DEFAULT_SCHEME = RESOURCES / "labels" / "battery.json"
 _TOKEN_CACHE_SIZE = 16
 
 
-class StorageError(RuntimeError):
-    """A project database that cannot be opened or written, with a message for people."""
-
-
-class UnknownDocumentError(KeyError):
-    """A document id that the project does not have."""
-
-
-class ProjectRepository:
+class ProjectRepository(LabelSchemeStore, SuggestionCache, Statistics):
     """A Kathode project: one database, opened and migrated to the newest schema."""
-
-    def __init__(self, engine: Engine, url: URL) -> None:
-        self.engine = engine
-        self.url = url
-        self._read = sessionmaker(engine, expire_on_commit=False)
-        self._write = sessionmaker(
-            engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False
-        )
-        self._tokens: OrderedDict[int, list[Token]] = OrderedDict()
-        self._annotator_ids: dict[str, int] = {}
 
     # -- opening -------------------------------------------------------------------------
 
@@ -67,7 +57,7 @@ class ProjectRepository:
             engine = make_engine(url)
             upgrade(engine)
         except DBAPIError as exc:
-            raise StorageError(f"cannot open project {_display(url)}: {exc.orig}") from None
+            raise StorageError(f"cannot open project {display_url_of(url)}: {exc.orig}") from None
         repo = cls(engine, url)
         repo._ensure_project(name or _default_name(url))
         return repo
@@ -81,79 +71,17 @@ class ProjectRepository:
     def __exit__(self, *_exc: object) -> None:
         self.close()
 
-    @property
-    def display_url(self) -> str:
-        return _display(self.url)
-
-    @contextmanager
-    def writing(self) -> Iterator[Session]:
-        """One write transaction (``BEGIN IMMEDIATE`` on SQLite), committed on success.
-
-        A database that stays locked by another program past the busy timeout becomes a
-        ``StorageError`` that says so; the transaction is rolled back, nothing half-written.
-        """
-        try:
-            with self._write.begin() as session:
-                yield session
-        except OperationalError as exc:
-            if "locked" in str(exc.orig) or "busy" in str(exc.orig):
-                raise StorageError(
-                    f"project {self.display_url} is locked by another program; "
-                    "nothing was changed — try again when it is free"
-                ) from exc
-            raise StorageError(f"cannot write to {self.display_url}: {exc.orig}") from exc
-
-    @contextmanager
-    def reading(self) -> Iterator[Session]:
-        with self._read() as session, session.begin():
-            yield session
-
     def _ensure_project(self, name: str) -> None:
         with self.writing() as s:
             if s.scalar(select(m.ProjectRow.id)) is None:
                 s.add(m.ProjectRow(name=name, settings={}))
-                s.add_all(_label_rows(load_scheme(DEFAULT_SCHEME)))
-
-    # -- project and labels --------------------------------------------------------------
-
-    @property
-    def name(self) -> str:
-        with self.reading() as s:
-            return s.scalars(select(m.ProjectRow.name)).one()
-
-    def labels(self) -> list[Label]:
-        with self.reading() as s:
-            rows = s.scalars(select(m.LabelRow).order_by(m.LabelRow.position, m.LabelRow.id))
-            return [
-                Label(r.name, r.colour, r.key, r.definition, r.example_de, r.example_en)
-                for r in rows
-            ]
-
-    def replace_labels(self, labels: list[Label]) -> None:
-        """Store a new label scheme (names, colours, keys, order)."""
-        validate_labels(labels)
-        with self.writing() as s:
-            s.execute(delete(m.LabelRow))
-            s.add_all(_label_rows(labels))
+                s.add_all(label_rows(load_scheme(DEFAULT_SCHEME)))
 
     # -- annotators ----------------------------------------------------------------------
 
     def annotators(self) -> list[str]:
         with self.reading() as s:
             return list(s.scalars(select(m.AnnotatorRow.name).order_by(m.AnnotatorRow.name)))
-
-    def _annotator_id(self, s: Session, name: str) -> int:
-        cached = self._annotator_ids.get(name)
-        if cached is not None:
-            return cached
-        found = s.scalar(select(m.AnnotatorRow.id).where(m.AnnotatorRow.name == name))
-        if found is None:
-            row = m.AnnotatorRow(name=name)
-            s.add(row)
-            s.flush()
-            found = row.id
-        self._annotator_ids[name] = found
-        return found
 
     def add_annotator(self, name: str) -> None:
         name = name.strip()
@@ -224,15 +152,29 @@ class ProjectRepository:
                 .values(language=language)
             )
 
+    def languages(self) -> list[str]:
+        """The languages of the project's documents."""
+        with self.reading() as s:
+            return list(
+                s.scalars(
+                    select(m.DocumentRow.language).distinct().order_by(m.DocumentRow.language)
+                )
+            )
+
     def document_ids(self) -> list[int]:
         with self.reading() as s:
             return list(s.scalars(select(m.DocumentRow.id).order_by(m.DocumentRow.id)))
 
     def count_documents(
-        self, annotator: str, *, status: Status | None = None, search: str = ""
+        self,
+        annotator: str,
+        *,
+        status: Status | None = None,
+        search: str = "",
+        entity_search: str = "",
     ) -> int:
         with self.reading() as s:
-            query = self._queue_query(s, annotator, status, search)
+            query = self._queue_query(s, annotator, status, search, entity_search)
             return s.scalar(select(func.count()).select_from(query.subquery())) or 0
 
     def list_documents(
@@ -243,17 +185,34 @@ class ProjectRepository:
         limit: int = 200,
         status: Status | None = None,
         search: str = "",
+        entity_search: str = "",
     ) -> list[DocumentSummary]:
-        """One page of the document queue as this annotator sees it; no texts are loaded."""
+        """One page of the document queue as this annotator sees it; no texts are loaded.
+
+        ``search`` looks in the texts, ``entity_search`` in the text of anyone's spans.
+        """
         with self.reading() as s:
-            query = self._queue_query(s, annotator, status, search)
+            query = self._queue_query(s, annotator, status, search, entity_search)
             rows = s.execute(query.order_by(m.DocumentRow.id).offset(offset).limit(limit))
             return [
                 DocumentSummary(r.id, r.title, r.language, Status(r.status or "open"), r.spans)
                 for r in rows
             ]
 
-    def _queue_query(self, s: Session, annotator: str, status: Status | None, search: str) -> Any:
+    def document_summary(self, document_id: int, annotator: str) -> DocumentSummary | None:
+        """The queue row of one document as this annotator sees it."""
+        with self.reading() as s:
+            query = self._queue_query(s, annotator, None, "", "")
+            row = s.execute(query.where(m.DocumentRow.id == document_id)).first()
+            if row is None:
+                return None
+            return DocumentSummary(
+                row.id, row.title, row.language, Status(row.status or "open"), row.spans
+            )
+
+    def _queue_query(
+        self, s: Session, annotator: str, status: Status | None, search: str, entity_search: str
+    ) -> Any:
         annotator_id = s.scalar(select(m.AnnotatorRow.id).where(m.AnnotatorRow.name == annotator))
         annotation = (
             select(m.AnnotationRow.id, m.AnnotationRow.document_id, m.AnnotationRow.status)
@@ -278,6 +237,17 @@ class ProjectRepository:
             query = query.where(annotation.c.status == status.value)
         if search:
             query = query.where(m.DocumentRow.text.contains(search, autoescape=True))
+        if entity_search:
+            span_text = func.substr(
+                m.DocumentRow.text, m.SpanRow.start + 1, m.SpanRow.end - m.SpanRow.start
+            )
+            query = query.where(
+                select(m.SpanRow.id)
+                .join(m.AnnotationRow, m.AnnotationRow.id == m.SpanRow.annotation_id)
+                .where(m.AnnotationRow.document_id == m.DocumentRow.id)
+                .where(span_text.contains(entity_search, autoescape=True))
+                .exists()
+            )
         return query
 
     def _remember_tokens(self, document_id: int, tokens: list[Token]) -> None:
@@ -308,7 +278,18 @@ class ProjectRepository:
                 .where(m.SpanRow.annotation_id == row.id)
                 .order_by(m.SpanRow.start, m.SpanRow.end, m.SpanRow.label)
             )
-            return Annotation(document_id, annotator, Status(row.status), [Span(*r) for r in spans])
+            rejected = s.execute(
+                select(m.RejectionRow.start, m.RejectionRow.end, m.RejectionRow.label)
+                .where(m.RejectionRow.annotation_id == row.id)
+                .order_by(m.RejectionRow.start, m.RejectionRow.end)
+            )
+            return Annotation(
+                document_id,
+                annotator,
+                Status(row.status),
+                [Span(*r) for r in spans],
+                [Span(*r) for r in rejected],
+            )
 
     def _annotation_id(self, s: Session, document_id: int, annotator: str) -> int:
         annotator_id = self._annotator_id(s, annotator)
@@ -328,12 +309,30 @@ class ProjectRepository:
         """Raise ``MisalignedSpanError`` unless the span lies exactly on document tokens."""
         token_index(self.tokens(document_id), span.start, span.end)
 
-    def add_span(self, document_id: int, annotator: str, span: Span) -> None:
-        """Store one span in the annotator's version; it must align with the tokens."""
-        self.check_aligned(document_id, span)
+    def edit_spans(
+        self,
+        document_id: int,
+        annotator: str,
+        *,
+        remove: Sequence[Span] = (),
+        add: Sequence[Span] = (),
+        reject: Sequence[Span] = (),
+        unreject: Sequence[Span] = (),
+    ) -> None:
+        """Change the annotator's version in one transaction: every edit of the window.
+
+        Removes ``remove``, then adds ``add`` (each must align with the tokens), and records
+        or forgets rejected suggestions. Spans are matched by offsets and label.
+        """
+        for span in add:
+            self.check_aligned(document_id, span)
         with self.writing() as s:
             annotation_id = self._annotation_id(s, document_id, annotator)
-            s.add(
+            for span in remove:
+                s.execute(_matching(delete(m.SpanRow), m.SpanRow, annotation_id, span))
+            for span in unreject:
+                s.execute(_matching(delete(m.RejectionRow), m.RejectionRow, annotation_id, span))
+            s.add_all(
                 m.SpanRow(
                     annotation_id=annotation_id,
                     start=span.start,
@@ -341,21 +340,23 @@ class ProjectRepository:
                     label=span.label,
                     source=span.source,
                 )
+                for span in add
+            )
+            s.add_all(
+                m.RejectionRow(
+                    annotation_id=annotation_id, start=span.start, end=span.end, label=span.label
+                )
+                for span in reject
             )
             _touch(s, annotation_id)
 
+    def add_span(self, document_id: int, annotator: str, span: Span) -> None:
+        """Store one span in the annotator's version; it must align with the tokens."""
+        self.edit_spans(document_id, annotator, add=[span])
+
     def remove_span(self, document_id: int, annotator: str, span: Span) -> None:
         """Remove one span (matched by offsets and label) from the annotator's version."""
-        with self.writing() as s:
-            annotation_id = self._annotation_id(s, document_id, annotator)
-            s.execute(
-                delete(m.SpanRow)
-                .where(m.SpanRow.annotation_id == annotation_id)
-                .where(m.SpanRow.start == span.start)
-                .where(m.SpanRow.end == span.end)
-                .where(m.SpanRow.label == span.label)
-            )
-            _touch(s, annotation_id)
+        self.edit_spans(document_id, annotator, remove=[span])
 
     def set_status(self, document_id: int, annotator: str, status: Status) -> None:
         with self.writing() as s:
@@ -366,109 +367,14 @@ class ProjectRepository:
                 .values(status=status.value, updated_at=m.utcnow())
             )
 
-    # -- suggestions ---------------------------------------------------------------------
 
-    def cached_suggestions(
-        self, document_id: int, suggester: str, version: str
-    ) -> list[Span] | None:
-        """The stored suggestions of ``suggester`` at ``version``, or None if not computed."""
-        with self.reading() as s:
-            run = s.scalar(
-                select(m.SuggestionRunRow)
-                .where(m.SuggestionRunRow.document_id == document_id)
-                .where(m.SuggestionRunRow.suggester == suggester)
-            )
-            if run is None or run.version != version:
-                return None
-            rows = s.execute(
-                select(
-                    m.SuggestionRow.start,
-                    m.SuggestionRow.end,
-                    m.SuggestionRow.label,
-                    m.SuggestionRow.source,
-                )
-                .where(m.SuggestionRow.run_id == run.id)
-                .order_by(m.SuggestionRow.start, m.SuggestionRow.end)
-            )
-            return [Span(*r) for r in rows]
-
-    def store_suggestions(
-        self, results: Iterable[tuple[int, Sequence[Span]]], suggester: str, version: str
-    ) -> None:
-        """Cache suggestions per document, replacing what an older version left."""
-        with self.writing() as s:
-            for document_id, spans in results:
-                s.execute(
-                    delete(m.SuggestionRunRow)
-                    .where(m.SuggestionRunRow.document_id == document_id)
-                    .where(m.SuggestionRunRow.suggester == suggester)
-                )
-                run = m.SuggestionRunRow(
-                    document_id=document_id, suggester=suggester, version=version
-                )
-                s.add(run)
-                s.flush()
-                s.add_all(
-                    m.SuggestionRow(
-                        run_id=run.id, start=x.start, end=x.end, label=x.label, source=x.source
-                    )
-                    for x in spans
-                )
-
-    def documents_needing_suggestions(
-        self, suggester: str, version: str, language: str | None = None
-    ) -> list[int]:
-        """Ids of documents with no cached suggestions of ``suggester`` at ``version``."""
-        with self.reading() as s:
-            done = (
-                select(m.SuggestionRunRow.document_id)
-                .where(m.SuggestionRunRow.suggester == suggester)
-                .where(m.SuggestionRunRow.version == version)
-            )
-            query = select(m.DocumentRow.id).where(m.DocumentRow.id.not_in(done))
-            if language:
-                query = query.where(m.DocumentRow.language == language)
-            return list(s.scalars(query.order_by(m.DocumentRow.id)))
-
-    # -- statistics ----------------------------------------------------------------------
-
-    def stats(self) -> dict[str, Any]:
-        """Counts for ``stats --json``: documents, annotations by status, spans by label."""
-        with self.reading() as s:
-            documents = s.scalar(select(func.count(m.DocumentRow.id))) or 0
-            by_status = {st: 0 for st in m.STATUSES}
-            for status, n in s.execute(
-                select(m.AnnotationRow.status, func.count()).group_by(m.AnnotationRow.status)
-            ):
-                by_status[status] = n
-            by_label: dict[str, int] = {
-                label: n
-                for label, n in s.execute(
-                    select(m.SpanRow.label, func.count())
-                    .group_by(m.SpanRow.label)
-                    .order_by(m.SpanRow.label)
-                )
-            }
-            by_annotator: dict[str, dict[str, int]] = {}
-            for name, ann, spans in s.execute(
-                select(
-                    m.AnnotatorRow.name,
-                    func.count(func.distinct(m.AnnotationRow.id)),
-                    func.count(m.SpanRow.id),
-                )
-                .join(m.AnnotationRow, m.AnnotationRow.annotator_id == m.AnnotatorRow.id)
-                .outerjoin(m.SpanRow, m.SpanRow.annotation_id == m.AnnotationRow.id)
-                .group_by(m.AnnotatorRow.name)
-                .order_by(m.AnnotatorRow.name)
-            ):
-                by_annotator[name] = {"annotations": ann, "spans": spans}
-            return {
-                "project": self.name,
-                "documents": documents,
-                "annotations": {"total": sum(by_status.values()), "by_status": by_status},
-                "spans": {"total": sum(by_label.values()), "by_label": by_label},
-                "annotators": by_annotator,
-            }
+def _matching(statement: Any, table: Any, annotation_id: int, span: Span) -> Any:
+    return (
+        statement.where(table.annotation_id == annotation_id)
+        .where(table.start == span.start)
+        .where(table.end == span.end)
+        .where(table.label == span.label)
+    )
 
 
 def _touch(s: Session, annotation_id: int) -> None:
@@ -477,27 +383,6 @@ def _touch(s: Session, annotation_id: int) -> None:
         .where(m.AnnotationRow.id == annotation_id)
         .values(updated_at=m.utcnow())
     )
-
-
-def _label_rows(labels: list[Label]) -> list[m.LabelRow]:
-    return [
-        m.LabelRow(
-            name=label.name,
-            colour=label.colour,
-            key=label.key,
-            definition=label.definition,
-            example_de=label.example_de,
-            example_en=label.example_en,
-            position=i,
-        )
-        for i, label in enumerate(labels)
-    ]
-
-
-def _display(url: URL) -> str:
-    if is_sqlite(url):
-        return str(url.database)
-    return url.render_as_string(hide_password=True)
 
 
 def _default_name(url: URL) -> str:

@@ -18,12 +18,23 @@ SHARED = ROOT.parent / "shared"
 @pytest.fixture(autouse=True)
 def isolated_user_dirs(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
-) -> Path:
-    """Keep the demo project and settings of tests out of the real user's folders."""
+) -> Iterator[Path]:
+    """Keep the demo project and settings of tests out of the real user's folders.
+
+    Qt reads XDG_CONFIG_HOME only once per process, so QSettings is pointed at the test's
+    folder explicitly as well.
+    """
+    from PySide6.QtCore import QSettings
+
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
-    return home
+    formats = (QSettings.Format.NativeFormat, QSettings.Format.IniFormat)
+    for settings_format in formats:
+        QSettings.setPath(settings_format, QSettings.Scope.UserScope, str(home / "config"))
+    yield home
+    for settings_format in formats:
+        QSettings.setPath(settings_format, QSettings.Scope.UserScope, str(home / "after"))
 
 
 def shared_data(*parts: str) -> Path:

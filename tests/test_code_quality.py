@@ -20,9 +20,7 @@ def run_tool(name: str, *args: str) -> subprocess.CompletedProcess[str]:
         if found is None:
             pytest.fail(f"{name} is not installed; run `uv sync`")
         exe = Path(found)
-    return subprocess.run(
-        [str(exe), *args], cwd=ROOT, capture_output=True, text=True, timeout=600
-    )
+    return subprocess.run([str(exe), *args], cwd=ROOT, capture_output=True, text=True, timeout=600)
 
 
 def test_code_quality_ruff_check() -> None:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit
 
 from storage.repository import ProjectRepository
@@ -44,4 +45,6 @@ def run_app(repo: ProjectRepository, annotator: str | None) -> int:
     repo.add_annotator(name)
     window = MainWindow(repo, name)
     window.show()
+    if os.environ.get("KATHODE_QUIT_WHEN_SHOWN"):  # start-up benchmark: first paint, then quit
+        QTimer.singleShot(0, lambda: (print("shown", flush=True), app.quit()))
     return app.exec()

@@ -1,62 +1,103 @@
-"""The article view: read-only text with span highlights and token-snapped selections."""
+"""The article view: read-only text, span highlights, label names, token-snapped selection.
+
+Confirmed spans are filled in their label's colour with the label's name written below
+them; suggestions are outlined with a dashed frame. The names and outlines are painted only
+for the blocks on screen, so long articles with thousands of spans stay quick.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QTextCursor
-from PySide6.QtWidgets import QPlainTextEdit, QWidget
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QContextMenuEvent,
+    QFont,
+    QFontMetricsF,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QTextBlock,
+    QTextBlockFormat,
+    QTextCursor,
+    QTextOption,
+)
+from PySide6.QtWidgets import QMenu, QTextEdit, QWidget
 
 from core.documents import Document
 from core.labels import Label
 from core.offsets import OffsetMap
 from core.spans import Span
 from core.tokens import snap_to_tokens
-from ui.highlighter import SpanHighlighter
+from ui.highlighter import Mark, SpanHighlighter
+
+LINE_HEIGHT_PERCENT = 175  # room under each line for the label names
+TAG_POINT_SIZE_RATIO = 0.62
 
 
-class ArticleView(QPlainTextEdit):
+class ArticleView(QTextEdit):
     """Shows one document; the text is display only, spans come from the highlighter."""
+
+    context_requested = Signal(QMenu, int)  # the menu to fill, and the Python offset clicked
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("articleView")
         self.setReadOnly(True)
+        self.setAcceptRichText(False)
         self.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse
             | Qt.TextInteractionFlag.TextSelectableByKeyboard
         )
-        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
-        font = QFont(self.font())
-        font.setPointSize(13)
-        self.setFont(font)
-        self.document().setDocumentMargin(18)
-        self._highlighter = SpanHighlighter(self.document())
+        self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        self.document().setDocumentMargin(22)
+        self.highlighter = SpanHighlighter(self.document())
         self._document: Document | None = None
         self._offsets = OffsetMap("")
-        self._spans: list[Span] = []
+        self.set_font_size(13)
 
     @property
     def current(self) -> Document | None:
         return self._document
 
-    def set_labels(self, labels: Sequence[Label]) -> None:
-        self._highlighter.set_labels(labels)
-        self._highlighter.rehighlight()
+    def set_font_size(self, points: int) -> None:
+        font = QFont(self.font())
+        font.setPointSize(points)
+        self.setFont(font)
+        self.document().setDefaultFont(font)
+        self._tag_font = QFont(font)
+        self._tag_font.setPointSizeF(points * TAG_POINT_SIZE_RATIO)
+        self._tag_font.setBold(True)
 
-    def show_document(self, document: Document | None, spans: Sequence[Span]) -> None:
+    def set_labels(self, labels: Sequence[Label]) -> None:
+        self.highlighter.set_labels(labels)
+        self.highlighter.rehighlight()
+
+    # -- content -------------------------------------------------------------------------
+
+    def show_document(
+        self, document: Document | None, spans: Sequence[Span], suggestions: Sequence[Span]
+    ) -> None:
         self._document = document
         self._offsets = OffsetMap(document.text if document else "")
-        self._spans = list(spans)
-        self._highlighter.set_spans([], self._offsets)
+        self.highlighter.set_marks([], [], self._offsets, full=False)
         self.setPlainText(document.text if document else "")
-        self._highlighter.set_spans(self._spans, self._offsets)
+        cursor = QTextCursor(self.document())
+        cursor.select(QTextCursor.SelectionType.Document)
+        spacing = QTextBlockFormat()
+        spacing.setLineHeight(LINE_HEIGHT_PERCENT, 1)  # 1 = ProportionalHeight
+        cursor.mergeBlockFormat(spacing)
+        self.highlighter.set_marks(spans, suggestions, self._offsets)
         self.moveCursor(QTextCursor.MoveOperation.Start)
 
-    def show_spans(self, spans: Sequence[Span]) -> None:
-        self._spans = list(spans)
-        self._highlighter.set_spans(self._spans, self._offsets)
+    def show_marks(self, spans: Sequence[Span], suggestions: Sequence[Span]) -> None:
+        """Redraw after an edit: only the blocks whose marks changed are highlighted again."""
+        self.highlighter.set_marks(spans, suggestions, self._offsets, full=False)
+        self.viewport().update()
+
+    # -- selection -----------------------------------------------------------------------
 
     def selection(self) -> tuple[int, int]:
         """The selection (or caret) as Python offsets into the document text."""
@@ -66,22 +107,108 @@ class ArticleView(QPlainTextEdit):
             self._offsets.from_qt(cursor.selectionEnd()),
         )
 
-    def snapped_selection(self) -> tuple[int, int] | None:
-        """The selection widened to whole tokens, or None when it touches none."""
-        if self._document is None:
-            return None
-        start, end = self.selection()
-        if start == end:
-            return None
-        return snap_to_tokens(self._document.tokens, start, end)
-
-    def spans_at_cursor(self) -> list[Span]:
-        """Spans under the caret, or touching the selection."""
-        start, end = self.selection()
-        return [s for s in self._spans if (s.start <= end and start < s.end) or s.start == start]
-
     def select_range(self, start: int, end: int) -> None:
         cursor = self.textCursor()
         cursor.setPosition(self._offsets.to_qt(start))
         cursor.setPosition(self._offsets.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
         self.setTextCursor(cursor)
+        self.ensureCursorVisible()
+
+    def offset_at(self, point: QPointF) -> int:
+        return self._offsets.from_qt(self.cursorForPosition(point.toPoint()).position())
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        """A double click takes the whole token under the mouse."""
+        if self._document is None:
+            super().mouseDoubleClickEvent(event)
+            return
+        offset = self.offset_at(event.position())
+        token = snap_to_tokens(self._document.tokens, offset, offset)
+        if token is None:
+            super().mouseDoubleClickEvent(event)
+            return
+        self.select_range(*token)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        menu = QMenu(self)
+        self.context_requested.emit(menu, self.offset_at(QPointF(event.pos())))
+        if not menu.isEmpty():
+            menu.exec(event.globalPos())
+
+    # -- painting ------------------------------------------------------------------------
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self.highlighter.index.marks:
+            return
+        painter = QPainter(self.viewport())
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setFont(self._tag_font)
+        scroll = self.verticalScrollBar().value()
+        height = self.viewport().height()
+        layout = self.document().documentLayout()
+        block = self.cursorForPosition(self.viewport().rect().topLeft()).block()
+        while block.isValid():
+            top = layout.blockBoundingRect(block).top() - scroll
+            if top > height:
+                break
+            self._paint_block(painter, block, top - layout.blockBoundingRect(block).top())
+            block = block.next()
+        painter.end()
+
+    def _paint_block(self, painter: QPainter, block: QTextBlock, dy: float) -> None:
+        start = block.position()
+        marks = self.highlighter.index.between(start, start + block.length())
+        if not marks:
+            return
+        origin = self.document().documentLayout().blockBoundingRect(block).topLeft()
+        origin.setY(origin.y() + dy)
+        origin.setX(origin.x() - self.horizontalScrollBar().value())
+        metrics = QFontMetricsF(self._tag_font)
+        for mark in marks:
+            rects = self._mark_rects(block, mark, origin)
+            if not rects:
+                continue
+            colour = QColor(self.highlighter.colour(mark.label))
+            if mark.suggested:
+                pen = QPen(colour, 1.4, Qt.PenStyle.DashLine)
+                painter.setPen(pen)
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                for rect in rects:
+                    painter.drawRoundedRect(rect.adjusted(-1, -1, 1, 1), 3, 3)
+            elif mark.end <= start + block.length():  # name under the span's last piece
+                last = rects[-1]
+                tag = QRectF(
+                    last.left(),
+                    last.bottom() + 1,
+                    metrics.horizontalAdvance(mark.label) + 6,
+                    metrics.height(),
+                )
+                painter.setPen(Qt.PenStyle.NoPen)
+                painter.setBrush(colour)
+                painter.drawRoundedRect(tag, 3, 3)
+                painter.setPen(QColor("#000000") if colour.lightness() > 140 else QColor("#ffffff"))
+                painter.drawText(tag, Qt.AlignmentFlag.AlignCenter, mark.label)
+
+    def _mark_rects(self, block: QTextBlock, mark: Mark, origin: QPointF) -> list[QRectF]:
+        layout = block.layout()
+        a = max(mark.start, block.position()) - block.position()
+        b = min(mark.end, block.position() + block.length() - 1) - block.position()
+        rects = []
+        for i in range(layout.lineCount()):
+            line = layout.lineAt(i)
+            line_start, line_end = line.textStart(), line.textStart() + line.textLength()
+            if line_end <= a or line_start >= b:
+                continue
+            x1 = _x_of(line.cursorToX(max(a, line_start)))
+            x2 = _x_of(line.cursorToX(min(b, line_end)))
+            top = origin.y() + line.y()
+            rects.append(QRectF(origin.x() + x1, top, x2 - x1, line.ascent() + line.descent()))
+        return rects
+
+
+def _x_of(result: object) -> float:
+    """``QTextLine.cursorToX`` returns ``(x, position)`` in PySide6."""
+    if isinstance(result, tuple):
+        return float(result[0])
+    return float(result)  # type: ignore[arg-type]

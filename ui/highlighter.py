@@ -2,66 +2,127 @@
 
 The article text is never edited to show spans: a ``QSyntaxHighlighter`` asks for each
 block's formats, and only the spans that touch that block are looked up (bisect over the
-sorted span starts), so a long article with thousands of spans repaints in one pass.
+sorted span starts). After an edit only the blocks the changed spans touch are redone.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left
-from collections.abc import Sequence
+import itertools
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
-from PySide6.QtGui import QColor, QFont, QSyntaxHighlighter, QTextCharFormat, QTextDocument
+from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat, QTextDocument
 
 from core.labels import Label
 from core.offsets import OffsetMap
 from core.spans import Span
 
-FILL_ALPHA = 110
+CONFIRMED_ALPHA = 120
+SUGGESTED_ALPHA = 28
+UNKNOWN_COLOUR = "#999999"
 
 
-def span_format(colour: str) -> QTextCharFormat:
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """A span in Qt positions, as drawn: confirmed (filled) or suggested (outlined)."""
+
+    start: int
+    end: int
+    label: str
+    suggested: bool
+
+
+class MarkIndex:
+    """Marks sorted by start, with the furthest end so far, for range lookups by bisect."""
+
+    def __init__(self, marks: Iterable[Mark] = ()) -> None:
+        self.marks = sorted(marks, key=lambda m: (m.start, m.end))
+        self._starts = [m.start for m in self.marks]
+        self._reach = list(itertools.accumulate((m.end for m in self.marks), max))
+
+    def between(self, start: int, end: int) -> list[Mark]:
+        """Marks overlapping ``[start, end)``."""
+        last = bisect_left(self._starts, end)
+        first = bisect_right(self._reach, start, 0, last)  # first whose reach passes start
+        return [m for m in self.marks[first:last] if m.end > start]
+
+
+def confirmed_format(colour: str) -> QTextCharFormat:
     fmt = QTextCharFormat()
     fill = QColor(colour)
-    fill.setAlpha(FILL_ALPHA)
+    fill.setAlpha(CONFIRMED_ALPHA)
     fmt.setBackground(fill)
-    fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
+    return fmt
+
+
+def suggested_format(colour: str) -> QTextCharFormat:
+    fmt = QTextCharFormat()
+    fill = QColor(colour)
+    fill.setAlpha(SUGGESTED_ALPHA)
+    fmt.setBackground(fill)
+    fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DashUnderline)
     fmt.setUnderlineColor(QColor(colour))
-    fmt.setFontWeight(QFont.Weight.DemiBold)
     return fmt
 
 
 class SpanHighlighter(QSyntaxHighlighter):
-    """Draws a document's spans in their label colours."""
+    """Draws a document's spans in their label colours: filled when confirmed, light and
+    dash-underlined when only suggested (the article view adds outlines and label names)."""
 
     def __init__(self, document: QTextDocument) -> None:
         super().__init__(document)
-        self._starts: list[int] = []
-        self._spans: list[tuple[int, int, str]] = []  # Qt positions and label
-        self._max_length = 0
-        self._formats: dict[str, QTextCharFormat] = {}
+        self.index = MarkIndex()
+        self._colours: dict[str, str] = {}
+        self._formats: dict[tuple[str, bool], QTextCharFormat] = {}
 
     def set_labels(self, labels: Sequence[Label]) -> None:
-        self._formats = {label.name: span_format(label.colour) for label in labels}
+        self._colours = {label.name: label.colour for label in labels}
+        self._formats.clear()
 
-    def set_spans(self, spans: Sequence[Span], offsets: OffsetMap) -> None:
-        """Replace the span index and repaint."""
-        converted = sorted((offsets.to_qt(s.start), offsets.to_qt(s.end), s.label) for s in spans)
-        self._spans = converted
-        self._starts = [s for s, _, _ in converted]
-        self._max_length = max((e - s for s, e, _ in converted), default=0)
-        self.rehighlight()
+    def colour(self, label: str) -> str:
+        return self._colours.get(label, UNKNOWN_COLOUR)
+
+    def _format(self, label: str, suggested: bool) -> QTextCharFormat:
+        key = (label, suggested)
+        fmt = self._formats.get(key)
+        if fmt is None:
+            make = suggested_format if suggested else confirmed_format
+            fmt = self._formats[key] = make(self.colour(label))
+        return fmt
+
+    def set_marks(
+        self,
+        spans: Sequence[Span],
+        suggestions: Sequence[Span],
+        offsets: OffsetMap,
+        *,
+        full: bool = True,
+    ) -> None:
+        """Replace the marks; repaint everything, or only the blocks whose marks changed."""
+        old = set(self.index.marks)
+        marks = [Mark(offsets.to_qt(s.start), offsets.to_qt(s.end), s.label, False) for s in spans]
+        marks += [
+            Mark(offsets.to_qt(s.start), offsets.to_qt(s.end), s.label, True) for s in suggestions
+        ]
+        self.index = MarkIndex(marks)
+        if full:
+            self.rehighlight()
+            return
+        document = self.document()
+        done: set[int] = set()
+        for mark in old.symmetric_difference(marks):
+            block = document.findBlock(mark.start)
+            while block.isValid() and block.position() < mark.end:
+                if block.blockNumber() not in done:
+                    done.add(block.blockNumber())
+                    self.rehighlightBlock(block)
+                block = block.next()
 
     def highlightBlock(self, text: str) -> None:
         block_start = self.currentBlock().position()
         block_end = block_start + len(text)
-        first = bisect_left(self._starts, block_start - self._max_length)
-        last = bisect_left(self._starts, block_end)
-        for start, end, label in self._spans[first:last]:
-            if end <= block_start:
-                continue
-            fmt = self._formats.get(label)
-            if fmt is None:
-                fmt = self._formats.setdefault(label, span_format("#999999"))
-            a = max(start, block_start) - block_start
-            b = min(end, block_end) - block_start
-            self.setFormat(a, b - a, fmt)
+        for mark in self.index.between(block_start, block_end):
+            a = max(mark.start, block_start) - block_start
+            b = min(mark.end, block_end) - block_start
+            self.setFormat(a, b - a, self._format(mark.label, mark.suggested))

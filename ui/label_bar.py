@@ -35,8 +35,9 @@ class LabelBar(QWidget):
         for button in self.buttons.values():
             button.deleteLater()
         self.buttons.clear()
+        self._labels = {label.name: label for label in labels}
         for label in labels:
-            button = QPushButton(f"{label.name}  [{label.key}]", self)
+            button = QPushButton(self._caption(label, 0), self)
             button.setObjectName(f"label-{label.name}")
             button.setToolTip(
                 f"<b>{label.name}</b> — key <b>{label.key}</b><br>{label.definition}"
@@ -50,3 +51,12 @@ class LabelBar(QWidget):
             button.clicked.connect(lambda _=False, name=label.name: self.label_chosen.emit(name))
             self._layout.insertWidget(self._layout.count() - 1, button)
             self.buttons[label.name] = button
+
+    @staticmethod
+    def _caption(label: Label, count: int) -> str:
+        return f"{label.name} [{label.key}]" + (f" · {count}" if count else "")
+
+    def set_counts(self, counts: dict[str, int]) -> None:
+        """Show how many spans of each label the open document has."""
+        for name, button in self.buttons.items():
+            button.setText(self._caption(self._labels[name], counts.get(name, 0)))

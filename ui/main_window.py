@@ -1,23 +1,25 @@
-"""The main window: composes the queue, the article view and the label bar, and wires them.
+"""The main window: composes the panels, creates the actions, wires the signals.
 
-Every edit goes straight to the repository (one short committed transaction) before the
-view is redrawn, so what the window shows is always what the database holds.
+Editing logic lives in ``ui.editor`` (undoable commands through the repository), document
+listing in ``ui.queue_panel``, suggestions in ``ui.suggestions`` (a worker thread). This
+class only decides which key or click leads to which operation.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from functools import partial
 
-from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHeaderView,
     QLabel,
     QMainWindow,
+    QMenu,
+    QMessageBox,
+    QProgressDialog,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -25,62 +27,76 @@ from PySide6.QtWidgets import (
 from core.documents import Status
 from core.labels import Label
 from core.spans import Span
-from core.tokens import MisalignedSpanError
 from storage.repository import ProjectRepository
+from ui.actions import ACTIONS, ActionId, tooltip
 from ui.article_view import ArticleView
+from ui.editor import AnnotationEditor
+from ui.help_dialog import HelpDialog
 from ui.label_bar import LabelBar
-from ui.queue_model import QueueModel
+from ui.project_actions import ProjectActions
+from ui.queue_panel import QueuePanel
+from ui.span_panel import SpanPanel
+from ui.suggestions import SuggestionService
 
 log = logging.getLogger(__name__)
+
+FIRST_SUGGESTION_DELAY_MS = 400
 
 
 class MainWindow(QMainWindow):
     """Kathode's window on one project, for one annotator."""
 
-    def __init__(self, repo: ProjectRepository, annotator: str) -> None:
+    def __init__(
+        self, repo: ProjectRepository, annotator: str, *, suggestions: bool = True
+    ) -> None:
         super().__init__()
         self.repo = repo
-        self.annotator = annotator
         self.labels: list[Label] = repo.labels()
-        self.document_id: int | None = None
-        self.spans: list[Span] = []
-
-        self.queue = QueueModel(repo, annotator)
-        self.queue_view = QTableView(self)
+        self.editor = AnnotationEditor(repo, annotator)
+        self.queue = QueuePanel(repo, annotator, self)
         self.article = ArticleView(self)
         self.label_bar = LabelBar(self)
+        self.side = SpanPanel(self)
         self.progress = QLabel(self)
+        self.service = SuggestionService(repo, self) if suggestions else None
+        self.actions_by_id: dict[ActionId, QAction] = {}
+        self.label_actions: dict[str, QAction] = {}
+        self._progress_dialog: QProgressDialog | None = None
+        self._suggestions_started = False
+        self.project_actions = ProjectActions(self)
         self._compose()
         self._create_actions()
+        self._create_menus()
         self._connect_signals()
-        self.label_bar.set_labels(self.labels)
-        self.article.set_labels(self.labels)
-        self.setWindowTitle(f"Kathode — {repo.name} — {annotator}")
-        self.resize(1280, 800)
-        self._update_progress()
-        if self.queue.rowCount() > 0:
-            self.queue_view.selectRow(0)
+        self._apply_labels()
+        self.project_actions.apply_preferences()
+        self.resize(1400, 860)
+        self._update_title()
+        self.refresh_progress()
+        if self.queue.model.rowCount():
+            self.queue.table.selectRow(0)
 
-    # -- layout --------------------------------------------------------------------------
+    @property
+    def annotator(self) -> str:
+        return self.editor.annotator
+
+    @property
+    def document_id(self) -> int | None:
+        return self.editor.document_id
+
+    @property
+    def spans(self) -> list[Span]:
+        return self.editor.spans
+
+    # -- composition ---------------------------------------------------------------------
 
     def _compose(self) -> None:
-        self.queue_view.setObjectName("queueView")
-        self.queue_view.setModel(self.queue)
-        self.queue_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.queue_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.queue_view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.queue_view.verticalHeader().hide()
-        header = self.queue_view.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in (1, 2, 3):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        splitter.addWidget(self.queue_view)
+        splitter.addWidget(self.queue)
         splitter.addWidget(self.article)
-        splitter.setStretchFactor(1, 3)
-        splitter.setSizes([380, 900])
-
+        splitter.addWidget(self.side)
+        splitter.setStretchFactor(1, 4)
+        splitter.setSizes([330, 770, 300])
         central = QWidget(self)
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -91,104 +107,279 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.progress)
 
     def _create_actions(self) -> None:
-        self.label_actions: dict[str, QAction] = {}
-        for label in self.labels:
-            action = QAction(f"Label {label.name}", self)
-            action.setShortcut(QKeySequence(label.key))
-            action.triggered.connect(lambda _=False, name=label.name: self.on_label_chosen(name))
+        slots: dict[ActionId, Callable[[], object]] = {
+            ActionId.ACCEPT_DOCUMENT: lambda: self.finish_document(Status.ACCEPTED),
+            ActionId.REJECT_DOCUMENT: lambda: self.finish_document(Status.REJECTED),
+            ActionId.SKIP_DOCUMENT: lambda: self.finish_document(Status.SKIPPED),
+            ActionId.NEXT_DOCUMENT: lambda: self.queue.step(1),
+            ActionId.PREVIOUS_DOCUMENT: lambda: self.queue.step(-1),
+            ActionId.ACCEPT_SUGGESTION: self.on_accept_suggestion,
+            ActionId.ACCEPT_ALL_SUGGESTIONS: self.editor.accept_all_suggestions,
+            ActionId.REMOVE: self.on_remove,
+            ActionId.NEXT_SPAN: lambda: self.on_jump_span(1),
+            ActionId.PREVIOUS_SPAN: lambda: self.on_jump_span(-1),
+            ActionId.GROW_RIGHT: lambda: self.on_resize(grow_right=1),
+            ActionId.SHRINK_RIGHT: lambda: self.on_resize(grow_right=-1),
+            ActionId.GROW_LEFT: lambda: self.on_resize(grow_left=1),
+            ActionId.SHRINK_LEFT: lambda: self.on_resize(grow_left=-1),
+            ActionId.UNDO: self.editor.undo_stack.undo,
+            ActionId.REDO: self.editor.undo_stack.redo,
+            ActionId.PREANNOTATE: self.on_preannotate,
+            ActionId.IMPORT: self.project_actions.on_import,
+            ActionId.EXPORT: self.project_actions.on_export,
+            ActionId.STATISTICS: self.project_actions.on_statistics,
+            ActionId.SETTINGS: self.project_actions.on_settings,
+            ActionId.LABELS: self.project_actions.on_labels,
+            ActionId.CHANGE_ANNOTATOR: self.project_actions.on_change_annotator,
+            ActionId.HELP: self.on_help,
+            ActionId.QUIT: self.close,
+        }
+        for action_id, slot in slots.items():
+            spec = ACTIONS[action_id]
+            action = QAction(spec.text, self)
+            action.setShortcuts([QKeySequence(k) for k in spec.keys])
+            action.setToolTip(tooltip(spec))
+            action.setStatusTip(spec.help)
+            action.triggered.connect(slot)
             self.addAction(action)
-            self.label_actions[label.name] = action
-        self.remove_action = self._action(
-            "Remove span", [QKeySequence.StandardKey.Delete], self.on_remove_span
-        )
-        self.accept_action = self._action("Accept document", ["a"], self.on_accept_document)
-        self.skip_action = self._action("Skip document", ["Space"], self.on_skip_document)
+            self.actions_by_id[action_id] = action
+        stack = self.editor.undo_stack
+        stack.canUndoChanged.connect(self.actions_by_id[ActionId.UNDO].setEnabled)
+        stack.canRedoChanged.connect(self.actions_by_id[ActionId.REDO].setEnabled)
+        self.actions_by_id[ActionId.UNDO].setEnabled(False)
+        self.actions_by_id[ActionId.REDO].setEnabled(False)
 
-    def _action(
-        self, text: str, keys: list[QKeySequence.StandardKey | str], slot: Callable[[], None]
-    ) -> QAction:
-        action = QAction(text, self)
-        action.setShortcuts([QKeySequence(k) for k in keys])
-        action.triggered.connect(slot)
-        self.addAction(action)
-        return action
+    def _create_menus(self) -> None:
+        menus: dict[str, QMenu] = {}
+        for action_id, action in self.actions_by_id.items():
+            group = ACTIONS[action_id].group
+            if group not in menus:
+                menus[group] = self.menuBar().addMenu(f"&{group}")
+            menus[group].addAction(action)
+        self.labels_menu = self.menuBar().addMenu("&Labels")
+
+    def _apply_labels(self) -> None:
+        for action in self.label_actions.values():
+            self.removeAction(action)
+        self.label_actions.clear()
+        self.labels_menu.clear()
+        for label in self.labels:
+            action = QAction(f"{label.name}", self)
+            action.setShortcut(QKeySequence(label.key))
+            action.setToolTip(f"{label.definition} ({label.key})")
+            action.triggered.connect(lambda _=False, name=label.name: self.on_label(name))
+            self.addAction(action)
+            self.labels_menu.addAction(action)
+            self.label_actions[label.name] = action
+        self.label_bar.set_labels(self.labels)
+        self.article.set_labels(self.labels)
+        self.side.model.set_colours({label.name: label.colour for label in self.labels})
 
     def _connect_signals(self) -> None:
-        self.queue_view.selectionModel().currentRowChanged.connect(self.on_queue_row_changed)
-        self.label_bar.label_chosen.connect(self.on_label_chosen)
+        self.queue.document_chosen.connect(self.on_document_chosen)
+        self.label_bar.label_chosen.connect(self.on_label)
+        self.editor.document_opened.connect(self.on_document_opened)
+        self.editor.spans_changed.connect(self.on_spans_changed)
+        self.editor.status_changed.connect(self.on_status_changed)
+        self.editor.counts_changed.connect(self.queue.model.refresh_row)
+        self.editor.message.connect(self.on_message)
+        self.side.span_chosen.connect(self.on_span_chosen)
+        self.side.version_chosen.connect(self.on_version_chosen)
+        self.article.context_requested.connect(self.on_context_menu)
+        if self.service is not None:
+            self.service.worker.ready.connect(self.editor.set_suggestions)
+            self.service.worker.failed.connect(self.on_message)
+            self.service.worker.progress.connect(self.on_preannotate_progress)
+            self.service.worker.project_done.connect(self.on_preannotate_done)
 
-    # -- slots ---------------------------------------------------------------------------
+    # -- documents -----------------------------------------------------------------------
 
-    def on_queue_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        document_id = self.queue.document_id(current.row())
-        if document_id is not None:
-            self.open_document(document_id)
+    def on_document_chosen(self, document_id: int) -> None:
+        self.editor.show_document(document_id)
 
-    def open_document(self, document_id: int) -> None:
-        document = self.repo.document(document_id)
-        self.document_id = document_id
-        self.spans = self.repo.annotation(document_id, self.annotator).spans
-        self.article.show_document(document, self.spans)
+    def on_document_opened(self, document_id: int) -> None:
+        document = self.editor.document
+        self.article.show_document(document, self.editor.spans, self.editor.suggestions)
+        self.side.set_versions(sorted({*self.repo.annotators(), self.annotator}),
+                               self.editor.viewing)  # fmt: skip
+        self._show_lists()
+        self.queue.select_document(document_id)
         self.article.setFocus()
+        if self.service is not None and not self.editor.read_only:
+            # The first request starts spaCy in the worker: let the window paint first.
+            delay = 0 if self._suggestions_started else FIRST_SUGGESTION_DELAY_MS
+            self._suggestions_started = True
+            QTimer.singleShot(delay, partial(self._request_suggestions, document_id))
 
-    def on_label_chosen(self, label: str) -> None:
-        if self.document_id is None:
-            return
-        snapped = self.article.snapped_selection()
-        if snapped is None:
-            self.statusBar().showMessage("Select some text first, then press a label key.", 4000)
-            return
-        span = Span(snapped[0], snapped[1], label)
-        clash = next((s for s in self.spans if s.overlaps(span)), None)
-        if clash is not None:
-            self.statusBar().showMessage(
-                f"Overlaps {clash.label} “{self._text(clash)}”: remove it first (Delete).", 6000
-            )
-            return
-        try:
-            self.repo.add_span(self.document_id, self.annotator, span)
-        except MisalignedSpanError as exc:
-            self.statusBar().showMessage(str(exc), 6000)
-            return
-        self._reload_spans()
-        self.statusBar().showMessage(f"{label}: “{self._text(span)}”", 3000)
+    def _request_suggestions(self, document_id: int) -> None:
+        if self.service is not None and document_id == self.document_id:
+            self.service.request(document_id)
 
-    def on_remove_span(self) -> None:
-        if self.document_id is None:
+    def on_spans_changed(self) -> None:
+        self.article.show_marks(self.editor.spans, self.editor.suggestions)
+        self._show_lists()
+
+    def on_status_changed(self, document_id: int) -> None:
+        self.queue.model.refresh_row(document_id)
+        self.refresh_progress()
+
+    def finish_document(self, status: Status) -> None:
+        if self.editor.set_status(status):
+            self.queue.step(1)
+
+    def set_annotator(self, name: str) -> None:
+        """Annotate under another name: its own versions, queue statuses and undo history."""
+        self.repo.add_annotator(name)
+        self.editor.undo_stack.clear()
+        self.editor.annotator = name
+        self.queue.refresh_annotators(name)
+        self.queue.on_filter_changed()
+        self.editor.set_viewing(name)
+        self._update_title()
+        self.refresh_progress()
+
+    def on_scheme_changed(self) -> None:
+        """Labels were renamed, recoloured or deleted: redraw everything that shows them."""
+        self.labels = self.repo.labels()
+        self._apply_labels()
+        self.editor.undo_stack.clear()  # its commands hold spans under the old names
+        document_id = self.document_id
+        if document_id is not None:
+            self.editor.document = None
+            self.editor.show_document(document_id)
+        self.queue.model.reload()
+
+    def on_version_chosen(self, name: str) -> None:
+        self.editor.set_viewing(name)
+        self._update_title()
+        self.on_spans_changed()
+
+    # -- spans ---------------------------------------------------------------------------
+
+    def on_label(self, label: str) -> None:
+        start, end = self.article.selection()
+        result = self.editor.label_selection(start, end, label)
+        if isinstance(result, list):
+            clashes = ", ".join(f"{s.label} “{self._text(s)}”" for s in result)
+            answer = QMessageBox.question(
+                self, "Replace overlapping spans?",
+                f"The new {label} span overlaps {clashes}. Replace?",
+            )  # fmt: skip
+            if answer == QMessageBox.StandardButton.Yes:
+                self.editor.label_selection(start, end, label, replace=True)
+
+    def on_accept_suggestion(self) -> None:
+        start, end = self.article.selection()
+        suggestion = self.editor.suggestion_at(start, end)
+        if suggestion is None:
+            self.on_message("No suggestion under the cursor.")
             return
-        for span in self.article.spans_at_cursor():
-            self.repo.remove_span(self.document_id, self.annotator, span)
-        self._reload_spans()
+        self.editor.accept_suggestion(suggestion)
 
-    def on_accept_document(self) -> None:
-        self._finish_document(Status.ACCEPTED)
+    def on_remove(self) -> None:
+        self.editor.remove_at(*self.article.selection())
 
-    def on_skip_document(self) -> None:
-        self._finish_document(Status.SKIPPED)
+    def on_jump_span(self, step: int) -> None:
+        marks = self.editor.ordered_marks()
+        if not marks:
+            return
+        start, end = self.article.selection()
+        if step > 0:
+            # From a bare caret the mark starting right there comes first.
+            first = start if start == end else start + 1
+            target = next((m for m in marks if m.start >= first), marks[0])
+        else:
+            target = next((m for m in reversed(marks) if m.start < start), marks[-1])
+        self.on_span_chosen(target)
+
+    def on_resize(self, grow_right: int = 0, grow_left: int = 0) -> None:
+        span = self.editor.span_at(*self.article.selection())
+        if span is None:
+            self.on_message("Put the cursor on a span to resize it.")
+            return
+        new = self.editor.resize(span, grow_right=grow_right, grow_left=grow_left)
+        if new is not None:
+            self.article.select_range(new.start, new.end)
+
+    def on_span_chosen(self, span: Span) -> None:
+        self.article.select_range(span.start, span.end)
+        self.article.setFocus()
+        self.statusBar().showMessage(f"{span.label}: “{self._text(span)}” ({span.source})", 4000)
+
+    def on_context_menu(self, menu: QMenu, offset: int) -> None:
+        suggestion = self.editor.suggestion_at(offset)
+        span = self.editor.span_at(offset)
+        target = span or suggestion
+        if target is None:
+            return
+        self.article.select_range(target.start, target.end)
+        if suggestion is not None and span is None:
+            menu.addAction(f"Accept {suggestion.label}",
+                           lambda: self.editor.accept_suggestion(suggestion))  # fmt: skip
+            menu.addAction("Reject", self.on_remove)
+        else:
+            menu.addAction(f"Remove {target.label}", self.on_remove)
+            menu.addAction("Grow right", lambda: self.on_resize(grow_right=1))
+            menu.addAction("Shrink right", lambda: self.on_resize(grow_right=-1))
+        relabel = menu.addMenu("Label as")
+        for label in self.labels:
+            relabel.addAction(label.name, partial(self.on_label, label.name))
+
+    # -- project -------------------------------------------------------------------------
+
+    def on_preannotate(self) -> None:
+        if self.service is None:
+            return
+        dialog = QProgressDialog("Computing suggestions…", "Cancel", 0, 0, self)
+        dialog.setWindowTitle("Pre-annotate project")
+        dialog.setWindowModality(Qt.WindowModality.NonModal)
+        dialog.setMinimumDuration(0)
+        dialog.canceled.connect(self.service.cancel)
+        self._progress_dialog = dialog
+        dialog.show()
+        self.service.run_project()
+
+    def on_preannotate_progress(self, done: int, total: int) -> None:
+        if self._progress_dialog is not None:
+            self._progress_dialog.setMaximum(max(total, 1))
+            self._progress_dialog.setValue(done)
+
+    def on_preannotate_done(self, message: str) -> None:
+        if self._progress_dialog is not None:
+            self._progress_dialog.reset()
+            self._progress_dialog = None
+        self.on_message(message)
+
+    def on_help(self) -> None:
+        HelpDialog(self.labels, self).exec()
+
+    def on_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, 6000)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.service is not None:
+            self.service.stop()
+        super().closeEvent(event)
 
     # -- helpers -------------------------------------------------------------------------
 
-    def _finish_document(self, status: Status) -> None:
-        if self.document_id is None:
-            return
-        self.repo.set_status(self.document_id, self.annotator, status)
-        self.queue.refresh_row(self.document_id)
-        self._update_progress()
-        row = self.queue.row_of(self.document_id)
-        if row is not None and row + 1 < self.queue.rowCount():
-            self.queue_view.selectRow(row + 1)
-
-    def _reload_spans(self) -> None:
-        assert self.document_id is not None
-        self.spans = self.repo.annotation(self.document_id, self.annotator).spans
-        self.article.show_spans(self.spans)
-        self.queue.refresh_row(self.document_id)
+    def _show_lists(self) -> None:
+        document = self.editor.document
+        self.side.model.set_spans(document.text if document else "", self.editor.spans,
+                                  self.editor.suggestions)  # fmt: skip
+        self.label_bar.set_counts(self.editor.label_counts())
 
     def _text(self, span: Span) -> str:
-        document = self.article.current
+        document = self.editor.document
         return document.text[span.start : span.end] if document else ""
 
-    def _update_progress(self) -> None:
+    def _update_title(self) -> None:
+        title = f"Kathode — {self.repo.name} — {self.annotator}"
+        if self.editor.read_only:
+            title += f" (viewing {self.editor.viewing}, read-only)"
+        self.setWindowTitle(title)
+
+    def refresh_progress(self) -> None:
         total = self.repo.count_documents(self.annotator)
         open_ = self.repo.count_documents(self.annotator, status=Status.OPEN)
         self.progress.setText(f"{self.annotator}: {total - open_} of {total} done")

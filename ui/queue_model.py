@@ -30,6 +30,7 @@ class QueueModel(QAbstractTableModel):
         self._annotator = annotator
         self._status: Status | None = None
         self._search = ""
+        self._entity_search = ""
         self._rows: list[DocumentSummary] = []
         self._total = 0
         self.reload()
@@ -37,13 +38,29 @@ class QueueModel(QAbstractTableModel):
     def reload(self) -> None:
         self.beginResetModel()
         self._total = self._repo.count_documents(
-            self._annotator, status=self._status, search=self._search
+            self._annotator,
+            status=self._status,
+            search=self._search,
+            entity_search=self._entity_search,
         )
         self._rows = self._page(0)
         self.endResetModel()
 
-    def set_filter(self, status: Status | None, search: str = "") -> None:
-        self._status, self._search = status, search
+    @property
+    def annotator(self) -> str:
+        return self._annotator
+
+    def set_filter(
+        self,
+        status: Status | None,
+        search: str = "",
+        *,
+        entity_search: str = "",
+        annotator: str | None = None,
+    ) -> None:
+        """Show the documents whose status for ``annotator`` is ``status``, matching searches."""
+        self._status, self._search, self._entity_search = status, search, entity_search
+        self._annotator = annotator or self._annotator
         self.reload()
 
     def _page(self, offset: int) -> list[DocumentSummary]:
@@ -53,6 +70,7 @@ class QueueModel(QAbstractTableModel):
             limit=PAGE_SIZE,
             status=self._status,
             search=self._search,
+            entity_search=self._entity_search,
         )
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
@@ -107,9 +125,7 @@ class QueueModel(QAbstractTableModel):
         row = self.row_of(document_id)
         if row is None:
             return
-        fresh = self._repo.list_documents(
-            self._annotator, offset=row, limit=1, status=self._status, search=self._search
-        )
-        if fresh and fresh[0].id == document_id:
-            self._rows[row] = fresh[0]
+        fresh = self._repo.document_summary(document_id, self._annotator)
+        if fresh is not None:
+            self._rows[row] = fresh
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))

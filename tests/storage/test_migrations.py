@@ -69,3 +69,9 @@ def test_migrations_upgrade_from_first_revision_keeps_data(tmp_path: Path) -> No
     assert [t.text for t in document.tokens] == ["Northvolt", "baut", "in", "Heide", "."]
     assert annotation.status is Status.ACCEPTED
     assert annotation.spans == [Span(0, 9, "ORG")]
+
+
+def test_migrations_head_constant_matches_alembic() -> None:
+    from storage.migrate import HEAD
+
+    assert head_revision() == HEAD

@@ -1,0 +1,233 @@
+"""The annotation window on a long article: open, edit, commit, background stalls, start-up.
+
+A 100,000-character German article with 2,000 spans, in a real (offscreen) window:
+
+* ``open_ms``: opening the document until the first paint has finished;
+* ``edit_ms``: p95 of one span edit (a label key on a selection) until the repaint is done;
+* ``commit_ms``: p95 of one edit written and committed through the repository alone;
+* ``max_stall_ms``: the longest gap of a 5 ms GUI timer, beyond its period, while a project of
+  documents is pre-annotated by the background worker;
+* ``startup_ms``: ``main.py`` process start until its window has painted (best of 3).
+
+For comparison, in the same run, the same spans drawn the naive way: one
+``QTextEdit.ExtraSelection`` per span (``naive_open_ms``, ``naive_edit_ms``).
+Last stdout line: one JSON object. Usage: ``uv run python benchmarks/bench_view.py``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from PySide6.QtCore import QElapsedTimer, Qt, QTimer  # noqa: E402
+from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor  # noqa: E402
+from PySide6.QtTest import QTest  # noqa: E402
+from PySide6.QtWidgets import QApplication, QTextEdit  # noqa: E402
+
+from core.spans import Span  # noqa: E402
+from nlp.tokenizer import TOKENIZER_VERSION, tokenize  # noqa: E402
+from storage.repository import ProjectRepository  # noqa: E402
+from storage.rows import NewDocument  # noqa: E402
+
+CHARS = 100_000
+SPANS = 2_000
+EDITS = 60
+PARAGRAPH = (
+    "Der Batteriehersteller CATL erweitert sein Werk in Arnstadt um 12 GWh, während "
+    "Volkswagen in Salzgitter Zellen mit Lithium-Eisenphosphat für 1,8 Mrd. Euro fertigt. "
+    "BMW und Mercedes-Benz kaufen NMC-811-Zellen von LG Energy Solution aus Polen. "
+)
+
+
+def article() -> str:
+    paragraphs = []
+    while sum(len(p) + 2 for p in paragraphs) < CHARS:
+        paragraphs.append(PARAGRAPH * 3)
+    return "\n\n".join(paragraphs)[:CHARS].rsplit(" ", 1)[0] + "."
+
+
+def spread_spans(text: str, tokens: list, count: int) -> list[Span]:  # type: ignore[type-arg]
+    words = [t for t in tokens if t.text[:1].isupper()]
+    step = max(1, len(words) // count)
+    labels = ("ORG", "LOC", "CHEMISTRY", "QUANTITY", "MONEY", "PRODUCT")
+    return [
+        Span(t.start, t.end, labels[i % len(labels)]) for i, t in enumerate(words[::step][:count])
+    ]
+
+
+def p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20)[-1]
+
+
+def paint(widget: QTextEdit) -> None:
+    QApplication.processEvents()
+    widget.viewport().repaint()
+
+
+def bench_window(app: QApplication, repo: ProjectRepository, doc_id: int) -> dict[str, float]:
+    from ui.main_window import MainWindow
+
+    window = MainWindow(repo, "bench", suggestions=False)
+    window.resize(1400, 900)
+    window.show()
+    QApplication.processEvents()
+    window.editor.show_document(repo.document_ids()[-1])  # open something else first
+    paint(window.article)
+    timer = QElapsedTimer()
+    timer.start()
+    window.editor.show_document(doc_id)
+    paint(window.article)
+    open_ms = timer.nsecsElapsed() / 1e6
+
+    document = window.editor.document
+    assert document is not None and len(window.editor.spans) == SPANS
+    free = [t for t in document.tokens if t.text.islower() and len(t.text) > 3]
+    edits = []
+    for token in free[:EDITS]:
+        window.article.select_range(token.start, token.end)
+        timer.restart()
+        QTest.keyClick(window.article, Qt.Key.Key_O)
+        paint(window.article)
+        edits.append(timer.nsecsElapsed() / 1e6)
+    commits = []
+    for token in free[EDITS : EDITS * 2]:
+        start = time.perf_counter()
+        repo.edit_spans(doc_id, "bench", add=[Span(token.start, token.end, "ORG")])
+        commits.append((time.perf_counter() - start) * 1000)
+    window.close()
+    return {"open_ms": open_ms, "edit_ms": p95(edits), "commit_ms": p95(commits)}
+
+
+def bench_naive(text: str, spans: list[Span]) -> dict[str, float]:
+    """The same spans as one ExtraSelection each (what other small tools do)."""
+    view = QTextEdit()
+    view.setReadOnly(True)
+    view.resize(1000, 900)
+    view.show()
+    QApplication.processEvents()
+
+    def selections(marks: list[Span]) -> list[QTextEdit.ExtraSelection]:
+        result = []
+        for span in marks:
+            selection = QTextEdit.ExtraSelection()
+            cursor = QTextCursor(view.document())
+            cursor.setPosition(span.start)
+            cursor.setPosition(span.end, QTextCursor.MoveMode.KeepAnchor)
+            selection.cursor = cursor  # type: ignore[attr-defined]
+            fmt = QTextCharFormat()
+            fmt.setBackground(QColor(136, 204, 238, 120))
+            selection.format = fmt  # type: ignore[attr-defined]
+            result.append(selection)
+        return result
+
+    timer = QElapsedTimer()
+    timer.start()
+    view.setPlainText(text)
+    view.setExtraSelections(selections(spans))
+    paint(view)
+    open_ms = timer.nsecsElapsed() / 1e6
+    edits = []
+    marks = list(spans)
+    for i in range(20):
+        timer.restart()
+        marks[i] = Span(marks[i].start, marks[i].end, "LOC")
+        view.setExtraSelections(selections(marks))
+        paint(view)
+        edits.append(timer.nsecsElapsed() / 1e6)
+    view.close()
+    return {"naive_open_ms": open_ms, "naive_edit_ms": p95(edits)}
+
+
+def bench_stall(app: QApplication, path: Path) -> float:
+    """Longest GUI stall while the worker pre-annotates the whole project."""
+    from ui.suggestions import SuggestionService
+
+    repo = ProjectRepository.open(path)
+    service = SuggestionService(repo)
+    gaps: list[float] = []
+    last = [time.perf_counter()]
+    done = [False]
+
+    def tick() -> None:
+        now = time.perf_counter()
+        gaps.append((now - last[0]) * 1000 - 5)
+        last[0] = now
+
+    timer = QTimer()
+    timer.setTimerType(Qt.TimerType.PreciseTimer)
+    timer.timeout.connect(tick)
+    service.worker.project_done.connect(lambda _message: done.__setitem__(0, True))
+    service.worker.failed.connect(lambda message: print(f"worker: {message}", file=sys.stderr))
+    timer.start(5)
+    service.run_project()
+    deadline = time.monotonic() + 600
+    while not done[0] and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.001)
+    timer.stop()
+    service.stop()
+    repo.close()
+    return max(gaps[5:]) if len(gaps) > 5 else float("nan")
+
+
+def bench_startup(path: Path, home: Path) -> float:
+    env = {**os.environ, "KATHODE_QUIT_WHEN_SHOWN": "1", "XDG_CONFIG_HOME": str(home)}
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        subprocess.run(
+            [sys.executable, str(ROOT / "main.py"), "--project", str(path), "--annotator", "b"],
+            env=env, check=True, capture_output=True, text=True,
+        )  # fmt: skip
+        best = min(best, (time.perf_counter() - start) * 1000)
+    return best
+
+
+def main() -> None:
+    app = QApplication.instance() or QApplication([])
+    with tempfile.TemporaryDirectory() as tmp:
+        tmpdir = Path(tmp)
+        path = tmpdir / "view.kathode"
+        text = article()
+        tokens = tokenize(text, "de")
+        spans = spread_spans(text, tokens, SPANS)
+        others = [f"{PARAGRAPH} Nummer {i}." for i in range(200)]
+        with ProjectRepository.open(path) as repo:
+            docs = [NewDocument(text, tokens, TOKENIZER_VERSION, "de", "bench")]
+            docs += [NewDocument(t, tokenize(t, "de"), TOKENIZER_VERSION, "de") for t in others]
+            ids = [i for i, _ in repo.add_documents(docs)]
+            repo.edit_spans(ids[0], "bench", add=spans)
+        print(f"article: {len(text)} chars, {len(tokens)} tokens, {len(spans)} spans",
+              file=sys.stderr)  # fmt: skip
+        repo = ProjectRepository.open(path)
+        window = bench_window(app, repo, ids[0])  # type: ignore[arg-type]
+        repo.close()
+        print(f"window: {window}", file=sys.stderr)
+        naive = bench_naive(text, spans)
+        print(f"naive ExtraSelections: {naive}", file=sys.stderr)
+        stall = bench_stall(app, path)  # type: ignore[arg-type]
+        print(f"max stall during pre-annotation: {stall:.1f} ms", file=sys.stderr)
+        startup = bench_startup(path, tmpdir)
+    result = {
+        **{k: round(v, 1) for k, v in window.items()},
+        "max_stall_ms": round(stall, 1),
+        "startup_ms": round(startup, 1),
+        **{k: round(v, 1) for k, v in naive.items()},
+        "open_ratio_vs_naive": round(naive["naive_open_ms"] / window["open_ms"], 2),
+        "edit_ratio_vs_naive": round(naive["naive_edit_ms"] / window["edit_ms"], 2),
+    }
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

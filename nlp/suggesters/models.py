@@ -1,0 +1,202 @@
+"""Suggesters backed by trained spaCy pipelines: ``de-news``, ``spacy:<package-or-path>`` and
+``project-model:<path>``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from core.spans import Span
+from nlp.patterns import LABELS
+from nlp.suggesters.base import SuggesterError
+from nlp.suggesters.chunking import pieces_of
+from nlp.suggesters.pipelines import (
+    MODELS_DIR,
+    load_pipeline,
+    looks_like_path,
+    pipeline_fingerprint,
+    use_project_tokenizer,
+)
+from nlp.tokenizer import TOKENIZER_VERSION, make_doc
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+DE_NEWS_DIR = MODELS_DIR / "de-news"
+
+# Foreign label -> Kathode label for pipelines trained elsewhere (OntoNotes, WikiNER, …).
+# Labels missing here (NORP, MISC, EVENT, WORK_OF_ART, LANGUAGE, TIME, CARDINAL, ORDINAL …)
+# are dropped. Bump LABEL_MAP_VERSION when this changes.
+FOREIGN_LABELS: Mapping[str, str] = {
+    "ORG": "ORG",
+    "GPE": "LOC",
+    "LOC": "LOC",
+    "LOCATION": "LOC",
+    "FAC": "FACILITY",
+    "PER": "PERSON",
+    "PERSON": "PERSON",
+    "PRODUCT": "PRODUCT",
+    "MONEY": "MONEY",
+    "DATE": "DATE",
+    "QUANTITY": "QUANTITY",
+    "PERCENT": "QUANTITY",
+    "LAW": "POLICY",
+}
+LABEL_MAP_VERSION = "1"
+
+
+class ModelSuggester:
+    """Entities of a spaCy pipeline, as Kathode spans.
+
+    ``project_tokens=True`` is for pipelines trained on project tokens (``de-news``, project
+    models): they get the project tokenizer at load time and their entities are project-token
+    spans already. Otherwise the pipeline keeps its own tokenizer and each entity is re-aligned
+    to the project tokens with ``char_span(..., alignment_mode="contract")``: a suggestion never
+    claims characters the model did not mark (a foreign entity ending inside a project token
+    loses that token; one that covers no whole project token is dropped).
+    """
+
+    def __init__(
+        self,
+        name: str,
+        nlp: Language,
+        lang: str,
+        label_map: Mapping[str, str],
+        *,
+        version: str,
+        source: str,
+        project_tokens: bool,
+        batch_size: int = 64,
+    ) -> None:
+        if project_tokens:
+            use_project_tokenizer(nlp, lang)
+        known = entity_labels(nlp)
+        self.label_map = {k: v for k, v in label_map.items() if k in known}
+        if not self.label_map:
+            raise SuggesterError(
+                f"suggester {name!r}: none of the pipeline's entity labels "
+                f"({', '.join(sorted(known)) or 'none'}) maps to a Kathode label "
+                f"({', '.join(sorted(LABELS))})"
+            )
+        self.name = name
+        self.nlp = nlp
+        self.lang = lang
+        self.labels = frozenset(self.label_map.values())
+        self.version = version
+        self.source = source
+        self.project_tokens = project_tokens
+        self.batch_size = batch_size
+        self.max_length = nlp.max_length
+
+    def suggest(self, texts: Sequence[str]) -> list[list[Span]]:
+        results: list[list[Span]] = [[] for _ in texts]
+        pieces = pieces_of(texts, self.max_length)
+        for doc, (index, offset) in self.nlp.pipe(
+            pieces, as_tuples=True, batch_size=self.batch_size
+        ):
+            if doc.ents:
+                results[index].extend(self.spans_of(doc, offset))
+        for spans in results:
+            spans.sort()
+        return results
+
+    def spans_of(self, doc: Doc, offset: int = 0) -> list[Span]:
+        label_map, source = self.label_map, self.source
+        spans = []
+        project_doc = None
+        for ent in doc.ents:
+            label = label_map.get(ent.label_)
+            if label is None:
+                continue
+            start, end = ent.start_char, ent.end_char
+            if not self.project_tokens:
+                project_doc = project_doc or make_doc(doc.text, self.lang)
+                aligned = project_doc.char_span(start, end, alignment_mode="contract")
+                if aligned is None or not aligned.text.strip():
+                    continue
+                start, end = aligned.start_char, aligned.end_char
+            spans.append(Span(start + offset, end + offset, label, source))
+        return spans
+
+
+def entity_labels(nlp: Language) -> frozenset[str]:
+    """The entity labels a pipeline can predict (its ``ner``, ``beam_ner`` and
+    ``entity_ruler`` components)."""
+    labels: set[str] = set()
+    for component, pipe_labels in nlp.pipe_labels.items():
+        factory = nlp.get_pipe_meta(component).factory
+        if factory in ("ner", "beam_ner", "entity_ruler"):
+            labels.update(pipe_labels)
+    return frozenset(labels)
+
+
+def de_news_suggester(lang: str, path: Path = DE_NEWS_DIR) -> ModelSuggester:
+    """The bundled German news model (PERSON, ORG, LOC)."""
+    name = "de-news"
+    if lang != "de":
+        raise SuggesterError(f"suggester {name!r} is German-only; it cannot suggest for {lang!r}")
+    if not (path / "meta.json").is_file():
+        raise SuggesterError(
+            f"suggester {name!r}: the bundled model is missing at {path} "
+            "(train it with `uv run python -m nlp.train_de_news`)"
+        )
+    nlp = load_pipeline(name, path)
+    meta_version = nlp.meta.get("version", "0.0.0")
+    return ModelSuggester(
+        name,
+        nlp,
+        lang,
+        {label: label for label in LABELS},
+        version=f"{meta_version}+{TOKENIZER_VERSION}+{pipeline_fingerprint(path)}",
+        source=f"model:de-news@{meta_version}",
+        project_tokens=True,
+    )
+
+
+def spacy_suggester(target: str, lang: str) -> ModelSuggester:
+    """Any installed spaCy package or pipeline directory, with its labels mapped to ours."""
+    name = f"spacy:{target}"
+    nlp = load_pipeline(name, target)
+    _check_language(name, nlp, lang)
+    meta = nlp.meta
+    model = f"{meta.get('lang', nlp.lang)}_{meta.get('name', 'pipeline')}"
+    model_version = f"{model}@{meta.get('version', '0.0.0')}"
+    fingerprint = pipeline_fingerprint(Path(target)) if looks_like_path(target) else "package"
+    return ModelSuggester(
+        name,
+        nlp,
+        lang,
+        {**FOREIGN_LABELS, **{label: label for label in LABELS}},
+        version=f"{model_version}+{fingerprint}+{TOKENIZER_VERSION}+m{LABEL_MAP_VERSION}",
+        source=f"model:{model_version}",
+        project_tokens=False,
+    )
+
+
+def project_model_suggester(path: str, lang: str) -> ModelSuggester:
+    """A pipeline the project trained on its own annotations; labels are taken as they are
+    when they are in the scheme."""
+    name = f"project-model:{path}"
+    nlp = load_pipeline(name, Path(path))
+    _check_language(name, nlp, lang)
+    meta = nlp.meta
+    model_version = f"{meta.get('name', Path(path).name)}@{meta.get('version', '0.0.0')}"
+    fingerprint = pipeline_fingerprint(Path(path))
+    return ModelSuggester(
+        name,
+        nlp,
+        lang,
+        {label: label for label in LABELS},
+        version=f"{model_version}+{fingerprint}+{TOKENIZER_VERSION}",
+        source=f"model:{model_version}",
+        project_tokens=True,
+    )
+
+
+def _check_language(name: str, nlp: Language, lang: str) -> None:
+    if nlp.lang not in (lang, "xx"):
+        raise SuggesterError(
+            f"suggester {name!r}: the pipeline is for language {nlp.lang!r}, not {lang!r}"
+        )

@@ -1,0 +1,386 @@
+"""Export orchestration: annotations out of the project as JSONL (Prodigy or doccano shape),
+``.spacy`` or CoNLL, streamed page by page and written atomically.
+
+Annotations that pass the filters are read in pages ordered by annotation id (keyset paging
+with Core selects: a page of annotations with their documents, then that page's spans), so
+memory does not grow with the project; each record is written as it comes. Nothing appears
+at the destination until the export is complete (see ``core.exports.atomic``); a failed or
+cancelled export leaves the old destination as it was. The formats are described in
+``docs/export.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal, get_args
+
+from sqlalchemy import ColumnElement, Connection, func, select
+
+from core.documents import Status
+from core.exports.doccano import doccano_line
+from core.exports.prodigy import prodigy_line
+from core.exports.record import ExportRecord, ExportWriter, Written
+from core.exports.split import dev_documents
+from core.exports.writers import ConllWriter, LinesWriter
+from core.spans import Span
+from storage import models as m
+from storage.repository import ProjectRepository
+
+log = logging.getLogger(__name__)
+
+Format = Literal["jsonl", "doccano", "spacy", "conll"]
+FORMATS: tuple[str, ...] = get_args(Format)
+PAGE_SIZE = 500
+NOTE_LIMIT = 20
+GOLD_MISSING = "no gold versions: the review feature has not been used"
+
+_ANNOTATION = m.AnnotationRow.__table__
+_ANNOTATOR = m.AnnotatorRow.__table__
+_DOCUMENT = m.DocumentRow.__table__
+_SPAN = m.SpanRow.__table__
+_STATUSES = {status.value: status for status in Status}
+
+
+class ExportError(ValueError):
+    """Options that cannot be exported as asked; the message says why, for people."""
+
+
+class ExportCancelled(Exception):
+    """The export was cancelled; the destination keeps what it had."""
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    """What to export and where: ``out`` is a file, or for ``spacy`` a folder."""
+
+    format: Format
+    out: Path
+    statuses: tuple[Status, ...] = (Status.ACCEPTED,)
+    annotator: str | None = None
+    gold: bool = False
+    labels: frozenset[str] | None = None
+    dev_fraction: float = 0.2
+    seed: int = 0
+    sentences: bool = False
+
+    def __post_init__(self) -> None:
+        if self.format not in FORMATS:
+            raise ExportError(f"unknown format {self.format!r}; choose {', '.join(FORMATS)}")
+        object.__setattr__(self, "out", Path(self.out))
+        statuses = tuple(dict.fromkeys(_status(s) for s in self.statuses))
+        if not statuses:
+            raise ExportError("no status chosen: export needs at least one")
+        object.__setattr__(self, "statuses", statuses)
+        if self.gold and self.annotator is not None:
+            raise ExportError("choose an annotator or the gold versions, not both")
+        if self.labels is not None and not self.labels:
+            raise ExportError("no label chosen: give at least one label, or none for all")
+        if not 0 <= self.dev_fraction < 1:
+            raise ExportError(f"the dev fraction must be in [0, 1), got {self.dev_fraction}")
+        if self.format == "spacy" and statuses != (Status.ACCEPTED,):
+            raise ExportError(
+                "the spacy format takes accepted annotations only: spaCy reads every Doc as "
+                "complete and correct, which rejected, skipped or open versions are not"
+            )
+
+
+@dataclass
+class ExportSummary:
+    """What an export wrote, and everything it had to leave out."""
+
+    records: int = 0
+    spans: int = 0
+    dropped_overlaps: int = 0
+    files: list[Path] = field(default_factory=list)
+    skipped_tokens: int = 0
+    train_docs: int = 0
+    dev_docs: int = 0
+    by_status: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "records": self.records,
+            "spans": self.spans,
+            "dropped_overlaps": self.dropped_overlaps,
+            "skipped_tokens": self.skipped_tokens,
+            "train_docs": self.train_docs,
+            "dev_docs": self.dev_docs,
+            "by_status": self.by_status,
+            "files": [str(path) for path in self.files],
+            "notes": self.notes,
+        }
+
+    def report(self) -> list[str]:
+        """The summary as lines for people (the CLI prints them)."""
+        lines = [f"note: {note}" for note in self.notes]
+        counts = ", ".join(f"{n} {status}" for status, n in self.by_status.items()) or "none"
+        lines.append(f"{self.records} records ({counts}), {self.spans} spans")
+        if self.dropped_overlaps:
+            lines.append(f"{self.dropped_overlaps} overlapping spans left out (see notes)")
+        if self.skipped_tokens:
+            lines.append(f"{self.skipped_tokens} whitespace-only tokens skipped")
+        if self.train_docs or self.dev_docs:
+            lines.append(f"{self.train_docs} train docs, {self.dev_docs} dev docs")
+        lines.extend(f"wrote {path}" for path in self.files)
+        return lines
+
+
+def export_project(
+    repo: ProjectRepository,
+    options: ExportOptions,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    cancel: Callable[[], bool] | None = None,
+) -> ExportSummary:
+    """Export the annotations that pass the filters; see ``docs/export.md``.
+
+    ``progress(done, total)`` is called after every page; ``cancel()`` is asked before every
+    page and before the files are put in place, and when it returns True the export stops
+    with :class:`ExportCancelled`, its temporary files removed.
+    """
+    if options.gold:
+        raise ExportError(GOLD_MISSING)
+    summary = ExportSummary()
+    with repo.reading() as s:
+        # One read transaction, one consistent snapshot of the project: SQLite's WAL gives a
+        # read transaction its snapshot; PostgreSQL needs REPEATABLE READ for that.
+        snapshot = {"isolation_level": "REPEATABLE READ"} if _is_postgres(repo) else {}
+        connection = s.connection(execution_options=snapshot)
+        where = _filters(connection, options)
+        total = connection.execute(
+            select(func.count()).select_from(_annotations_joined()).where(*where)
+        ).scalar_one()
+        writer = _open_writer(connection, options, where)
+        try:
+            done = 0
+            if progress:
+                progress(done, total)
+            for page in _pages(connection, where, options.labels):
+                if cancel and cancel():
+                    raise ExportCancelled
+                for record in page:
+                    _count(summary, record, writer.add(record))
+                done += len(page)
+                if progress:
+                    progress(done, total)
+            if cancel and cancel():
+                raise ExportCancelled
+            summary.files = writer.commit()
+        except BaseException:
+            writer.abort()
+            raise
+    if options.format == "spacy":
+        from nlp.docbin import DocBinWriter
+
+        assert isinstance(writer, DocBinWriter)
+        summary.train_docs, summary.dev_docs = writer.train_docs, writer.dev_docs
+    if summary.dropped_overlaps > NOTE_LIMIT:
+        summary.notes.append(f"… and {summary.dropped_overlaps - NOTE_LIMIT} more left out")
+    if summary.records == 0:
+        summary.notes.append("no annotation matched the filters; the export is empty")
+    log.info("exported %d records to %s", summary.records, options.out)
+    return summary
+
+
+# -- reading -----------------------------------------------------------------------------
+
+
+def _is_postgres(repo: ProjectRepository) -> bool:
+    return repo.engine.dialect.name == "postgresql"
+
+
+def _annotations_joined() -> Any:
+    return _ANNOTATION.join(_ANNOTATOR, _ANNOTATOR.c.id == _ANNOTATION.c.annotator_id)
+
+
+def _filters(connection: Connection, options: ExportOptions) -> list[ColumnElement[bool]]:
+    where: list[ColumnElement[bool]] = [
+        _ANNOTATION.c.status.in_([status.value for status in options.statuses])
+    ]
+    if options.annotator is not None:
+        known = connection.execute(
+            select(_ANNOTATOR.c.id).where(_ANNOTATOR.c.name == options.annotator)
+        ).first()
+        if known is None:
+            names = connection.execute(select(_ANNOTATOR.c.name).order_by(_ANNOTATOR.c.name))
+            have = ", ".join(name for (name,) in names) or "none"
+            raise ExportError(f"no annotator named {options.annotator!r}; the project has {have}")
+        where.append(_ANNOTATOR.c.name == options.annotator)
+    return where
+
+
+def _pages(
+    connection: Connection, where: Sequence[ColumnElement[bool]], labels: frozenset[str] | None
+) -> Iterator[list[ExportRecord]]:
+    """The filtered annotations, a page at a time, in annotation id order."""
+    a, d = _ANNOTATION, _DOCUMENT
+    page_query = (
+        select(
+            a.c.id,
+            a.c.document_id,
+            a.c.status,
+            a.c.session,
+            a.c.updated_at,
+            _ANNOTATOR.c.name,
+            d.c.text,
+            d.c.tokens,
+            d.c.meta,
+        )
+        .select_from(_annotations_joined().join(d, d.c.id == a.c.document_id))
+        .where(*where)
+        .order_by(a.c.id)
+        .limit(PAGE_SIZE)
+    )
+    after = 0
+    while True:
+        rows = connection.execute(page_query.where(a.c.id > after)).all()
+        if not rows:
+            return
+        spans = _spans_of(connection, [row[0] for row in rows], labels)
+        yield [
+            ExportRecord(
+                document_id=document_id,
+                text=text,
+                token_offsets=tokens,
+                spans=spans.get(annotation_id, ()),
+                status=_STATUSES[status],
+                annotator=annotator,
+                session=session,
+                timestamp=_unix_seconds(updated_at),
+                meta=meta or {},
+            )
+            for (
+                annotation_id,
+                document_id,
+                status,
+                session,
+                updated_at,
+                annotator,
+                text,
+                tokens,
+                meta,
+            ) in rows
+        ]
+        after = rows[-1][0]
+
+
+def _spans_of(
+    connection: Connection, annotation_ids: list[int], labels: frozenset[str] | None
+) -> dict[int, list[Span]]:
+    query = (
+        select(_SPAN.c.annotation_id, _SPAN.c.start, _SPAN.c.end, _SPAN.c.label, _SPAN.c.source)
+        .where(_SPAN.c.annotation_id.in_(annotation_ids))
+        .order_by(_SPAN.c.annotation_id, _SPAN.c.start, _SPAN.c.end, _SPAN.c.label)
+    )
+    if labels is not None:
+        query = query.where(_SPAN.c.label.in_(sorted(labels)))
+    spans: dict[int, list[Span]] = defaultdict(list)
+    for annotation_id, start, end, label, source in connection.execute(query).all():
+        spans[annotation_id].append(Span(start, end, label, source))
+    return spans
+
+
+def _unix_seconds(moment: datetime) -> int:
+    """SQLite gives back naive datetimes; Kathode stores UTC."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return int(moment.timestamp())
+
+
+# -- writing -----------------------------------------------------------------------------
+
+
+def _open_writer(
+    connection: Connection, options: ExportOptions, where: Sequence[ColumnElement[bool]]
+) -> ExportWriter:
+    out = options.out
+    if options.format == "spacy":
+        if out.exists() and not out.is_dir():
+            raise ExportError(f"{out} is a file; the spacy format writes a folder")
+        from nlp.docbin import DocBinWriter
+
+        documents = connection.execute(
+            select(_ANNOTATION.c.document_id).select_from(_annotations_joined()).where(*where)
+        ).scalars()
+        dev = dev_documents(documents, options.dev_fraction, options.seed)
+        return DocBinWriter(out, dev)
+    if out.is_dir():
+        raise ExportError(f"{out} is a folder; give a file name, e.g. {out / 'export.jsonl'}")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if options.format == "conll":
+        return ConllWriter(out, sentences=options.sentences)
+    return LinesWriter(out, prodigy_line if options.format == "jsonl" else doccano_line)
+
+
+def _count(summary: ExportSummary, record: ExportRecord, written: Written) -> None:
+    summary.records += 1
+    summary.spans += written.spans
+    summary.skipped_tokens += written.skipped_tokens
+    summary.by_status[record.status.value] = summary.by_status.get(record.status.value, 0) + 1
+    for span in written.dropped:
+        summary.dropped_overlaps += 1
+        if summary.dropped_overlaps <= NOTE_LIMIT:
+            summary.notes.append(
+                f"document {record.document_id} ({record.annotator}): [{span.start}, "
+                f"{span.end}) {span.label} {span.text_in(record.text)!r} overlaps a longer "
+                "span; left out"
+            )
+
+
+# -- command line ------------------------------------------------------------------------
+
+
+def add_export_arguments(parser: argparse.ArgumentParser) -> None:
+    """The ``export`` command's options (``--project`` is the caller's)."""
+    parser.add_argument("--format", required=True, choices=FORMATS, help="output format")
+    parser.add_argument("--out", required=True, type=Path, help="output file (for spacy: a folder)")
+    parser.add_argument(
+        "--status",
+        action="append",
+        metavar="STATUS",
+        help="accepted (default), rejected, skipped or open; repeat or comma-separate",
+    )
+    who = parser.add_mutually_exclusive_group()
+    who.add_argument("--annotator", help="only this annotator's versions")
+    who.add_argument("--gold", action="store_true", help="the reviewed gold versions")
+    parser.add_argument("--labels", help="only spans of these labels, comma-separated")
+    parser.add_argument(
+        "--dev-fraction", type=float, default=0.2, help="spacy: share of documents in dev"
+    )
+    parser.add_argument("--seed", type=int, default=0, help="spacy: seed of the split")
+    parser.add_argument(
+        "--sentences", action="store_true", help="conll: a blank line between sentences"
+    )
+
+
+def options_from_args(args: argparse.Namespace) -> ExportOptions:
+    """The options of parsed ``export`` arguments; :class:`ExportError` for bad values."""
+    statuses = [s.strip() for value in args.status or ["accepted"] for s in value.split(",")]
+    labels = None
+    if args.labels is not None:
+        labels = frozenset(label.strip() for label in args.labels.split(",") if label.strip())
+    return ExportOptions(
+        format=args.format,
+        out=args.out,
+        statuses=tuple(_status(s) for s in statuses),
+        annotator=args.annotator,
+        gold=args.gold,
+        labels=labels,
+        dev_fraction=args.dev_fraction,
+        seed=args.seed,
+        sentences=args.sentences,
+    )
+
+
+def _status(value: str) -> Status:
+    try:
+        return Status(value)
+    except ValueError:
+        raise ExportError(f"unknown status {value!r}; statuses are {', '.join(Status)}") from None

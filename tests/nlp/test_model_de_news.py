@@ -1,0 +1,45 @@
+"""The bundled German news model: loads, tokenizes like the project, finds PERSON/ORG/LOC."""
+
+from __future__ import annotations
+
+import json
+
+from nlp.suggesters.models import DE_NEWS_DIR, ModelSuggester
+from nlp.tokenizer import TOKENIZER_VERSION, make_doc
+
+
+def test_model_de_news_finds_person_org_loc(de_news: ModelSuggester) -> None:
+    texts = [
+        "Bundeskanzlerin Angela Merkel besuchte am Montag die Siemens AG in München.",
+        "Der Vorstandschef von Volkswagen, Oliver Blume, sprach in Wolfsburg mit der IG Metall.",
+    ]
+    found = [
+        {(s.text_in(t), s.label) for s in spans}
+        for t, spans in zip(texts, de_news.suggest(texts), strict=True)
+    ]
+    assert ("Angela Merkel", "PERSON") in found[0]
+    assert ("München", "LOC") in found[0]
+    assert ("Oliver Blume", "PERSON") in found[1]
+    assert ("Wolfsburg", "LOC") in found[1]
+    assert any(label == "ORG" for _, label in found[0] | found[1])
+    assert all(s.source == "model:de-news@1.0.0" for spans in de_news.suggest(texts) for s in spans)
+
+
+def test_model_de_news_tokenizes_like_make_doc(de_news: ModelSuggester) -> None:
+    text = "GMs Lithium-Eisenphosphat-Batterien: 4680er-Zellen, 40GWh, 300 Wh/kg, 1,5 Mrd. Euro."
+    assert [t.text for t in de_news.nlp.make_doc(text)] == [t.text for t in make_doc(text, "de")]
+
+
+def test_model_de_news_meta_records_data_scores_and_versions(de_news: ModelSuggester) -> None:
+    meta = json.loads((DE_NEWS_DIR / "meta.json").read_text(encoding="utf-8"))
+    assert meta["name"] == "de-news"
+    assert meta["tokenizer_version"] == TOKENIZER_VERSION
+    assert "CC BY 4.0" in meta["attribution"] and "PyMarlin" in meta["attribution"]
+    assert set(meta["performance"]["per_label"]) == {"PERSON", "ORG", "LOC"}
+    assert meta["training"]["command"] == "uv run python -m nlp.train_de_news"
+    assert de_news.version.startswith(f"{meta['version']}+{TOKENIZER_VERSION}+")
+
+
+def test_model_de_news_is_small_enough() -> None:
+    size = sum(p.stat().st_size for p in DE_NEWS_DIR.rglob("*") if p.is_file())
+    assert size <= 15 * 1024 * 1024

@@ -1,0 +1,93 @@
+"""Reading GermEval files and turning tagged sentences into project-tokenized docs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from nlp.training import (
+    TaggedSentence,
+    build_docs,
+    read_germeval_conll,
+    read_germeval_train,
+    sentence_entities,
+    sentence_text,
+    split_holdout,
+)
+from tests.nlp.conftest import shared_path
+
+
+def test_training_reads_the_quoted_train_format(tmp_path: Path) -> None:
+    path = tmp_path / "train.tsv"
+    path.write_text(
+        'Sentence\tSlot\n"Er sagte "" Hallo "" in Bonn ."\tO O O O O O B-LOC O\n',
+        encoding="utf-8",
+    )
+    [sentence] = read_germeval_train(path)
+    assert sentence.tokens == ("Er", "sagte", '"', "Hallo", '"', "in", "Bonn", ".")
+    assert sentence.tags[6] == "B-LOC"
+
+
+def test_training_reads_the_four_column_format(tmp_path: Path) -> None:
+    path = tmp_path / "dev.tsv"
+    path.write_text(
+        "#\thttp://example.org\t[2010]\n1\tAngela\tB-PER\tO\n2\tMerkel\tI-PER\tO\n\n"
+        "#\tx\n1\tBonn\tB-LOC\tO\n",
+        encoding="utf-8",
+    )
+    sentences = read_germeval_conll(path)
+    assert [s.tokens for s in sentences] == [("Angela", "Merkel"), ("Bonn",)]
+    assert sentences[0].tags == ("B-PER", "I-PER")
+
+
+def test_training_maps_labels_and_drops_oth_deriv_part() -> None:
+    sentence = TaggedSentence(
+        (
+            "Angela",
+            "Merkel",
+            "traf",
+            "deutsche",
+            "SPD-Politiker",
+            "in",
+            "Bad",
+            "Ems",
+            "beim",
+            "Tatort",
+        ),
+        ("B-PER", "I-PER", "O", "B-LOCderiv", "B-ORGpart", "O", "B-LOC", "I-LOC", "O", "B-OTH"),
+    )
+    text = sentence_text(sentence)
+    assert [(text[a:b], label) for a, b, label in sentence_entities(sentence)] == [
+        ("Angela Merkel", "PERSON"),
+        ("Bad Ems", "LOC"),
+    ]
+
+
+def test_training_i_tag_after_other_type_starts_an_entity() -> None:
+    sentence = TaggedSentence(("VW", "Wolfsburg"), ("B-ORG", "I-LOC"))
+    assert sentence_entities(sentence) == [(0, 2, "ORG"), (3, 12, "LOC")]
+
+
+def test_training_entities_align_to_project_tokens() -> None:
+    sentence = TaggedSentence(
+        ("Baden-Württemberg", "und", "GMs", "Werk"), ("B-LOC", "O", "B-ORG", "O")
+    )
+    built = build_docs([sentence], "de")
+    assert built.misaligned == 0
+    [doc] = built.docs
+    assert [(e.text, e.label_) for e in doc.ents] == [("Baden-Württemberg", "LOC"), ("GMs", "ORG")]
+    assert [t.text for t in doc][:3] == ["Baden", "-", "Württemberg"]
+
+
+def test_training_holdout_is_seeded_and_disjoint() -> None:
+    sentences = [TaggedSentence((str(i),), ("O",)) for i in range(50)]
+    train, held = split_holdout(sentences, 10, seed=3)
+    assert len(held) == 10 and len(train) == 40
+    assert not set(train) & set(held)
+    assert split_holdout(sentences, 10, seed=3) == (train, held)
+
+
+def test_training_dev_entities_all_align() -> None:
+    dev = read_germeval_conll(shared_path("data", "germeval2014", "NER-de-dev.tsv"))
+    built = build_docs(dev[:300], "de")
+    assert built.entities > 0
+    assert built.misaligned == 0

@@ -1,0 +1,148 @@
+"""Every command of the window declared once: its text, keys and help, keyed by an Enum.
+
+The keymap follows Prodigy where it can (``a`` accept, ``x`` reject, space skip, Backspace
+undo); label keys are letters from the label scheme. The help overlay and the tooltips are
+generated from this table, so they can never disagree with the real shortcuts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum, auto
+
+
+class ActionId(Enum):
+    ACCEPT_DOCUMENT = auto()
+    REJECT_DOCUMENT = auto()
+    SKIP_DOCUMENT = auto()
+    NEXT_DOCUMENT = auto()
+    PREVIOUS_DOCUMENT = auto()
+    ACCEPT_SUGGESTION = auto()
+    ACCEPT_ALL_SUGGESTIONS = auto()
+    REMOVE = auto()
+    NEXT_SPAN = auto()
+    PREVIOUS_SPAN = auto()
+    GROW_RIGHT = auto()
+    SHRINK_RIGHT = auto()
+    GROW_LEFT = auto()
+    SHRINK_LEFT = auto()
+    UNDO = auto()
+    REDO = auto()
+    PREANNOTATE = auto()
+    IMPORT = auto()
+    EXPORT = auto()
+    STATISTICS = auto()
+    SETTINGS = auto()
+    LABELS = auto()
+    CHANGE_ANNOTATOR = auto()
+    HELP = auto()
+    QUIT = auto()
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    text: str
+    keys: tuple[str, ...]
+    help: str
+    group: str
+
+
+ACTIONS: dict[ActionId, ActionSpec] = {
+    ActionId.ACCEPT_DOCUMENT: ActionSpec(
+        "&Accept document",
+        ("A",),
+        "Accept this document as annotated and go to the next",
+        "Document",
+    ),
+    ActionId.REJECT_DOCUMENT: ActionSpec(
+        "&Reject document",
+        ("X",),
+        "Reject this document (not usable) and go to the next",
+        "Document",
+    ),
+    ActionId.SKIP_DOCUMENT: ActionSpec(
+        "&Skip document", ("Space",), "Skip this document for now and go to the next", "Document"
+    ),
+    ActionId.NEXT_DOCUMENT: ActionSpec(
+        "&Next document", ("Alt+Down",), "Open the next document in the queue", "Document"
+    ),
+    ActionId.PREVIOUS_DOCUMENT: ActionSpec(
+        "&Previous document", ("Alt+Up",), "Open the previous document in the queue", "Document"
+    ),
+    ActionId.ACCEPT_SUGGESTION: ActionSpec(
+        "Accept s&uggestion",
+        ("Return", "Enter"),
+        "Confirm the suggestion under the cursor (or the selected one)",
+        "Span",
+    ),
+    ActionId.ACCEPT_ALL_SUGGESTIONS: ActionSpec(
+        "Accept a&ll suggestions",
+        ("Shift+Return", "Shift+Enter"),
+        "Confirm every suggestion of this document that does not overlap a span",
+        "Span",
+    ),
+    ActionId.REMOVE: ActionSpec(
+        "&Remove span / reject suggestion",
+        ("Delete",),
+        "Remove the span, or reject the suggestion, under the cursor",
+        "Span",
+    ),
+    ActionId.NEXT_SPAN: ActionSpec(
+        "Next span", ("Tab",), "Select the next span or suggestion", "Span"
+    ),
+    ActionId.PREVIOUS_SPAN: ActionSpec(
+        "Previous span", ("Shift+Tab",), "Select the previous span or suggestion", "Span"
+    ),
+    ActionId.GROW_RIGHT: ActionSpec(
+        "Grow span right",
+        ("Alt+Right",),
+        "Extend the selected span by one token on the right",
+        "Span",
+    ),
+    ActionId.SHRINK_RIGHT: ActionSpec(
+        "Shrink span right", ("Alt+Left",), "Take one token off the right end of the span", "Span"
+    ),
+    ActionId.GROW_LEFT: ActionSpec(
+        "Grow span left",
+        ("Alt+Shift+Left",),
+        "Extend the selected span by one token on the left",
+        "Span",
+    ),
+    ActionId.SHRINK_LEFT: ActionSpec(
+        "Shrink span left",
+        ("Alt+Shift+Right",),
+        "Take one token off the left end of the span",
+        "Span",
+    ),
+    ActionId.UNDO: ActionSpec("&Undo", ("Ctrl+Z", "Backspace"), "Undo the last edit", "Edit"),
+    ActionId.REDO: ActionSpec(
+        "&Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "Redo the edit just undone", "Edit"
+    ),
+    ActionId.PREANNOTATE: ActionSpec(
+        "&Pre-annotate project…",
+        ("Ctrl+Shift+P",),
+        "Compute suggestions for every document in the background",
+        "Project",
+    ),
+    ActionId.IMPORT: ActionSpec("&Import files…", ("Ctrl+I",), "Import documents", "Project"),
+    ActionId.EXPORT: ActionSpec("&Export…", ("Ctrl+E",), "Export training data", "Project"),
+    ActionId.STATISTICS: ActionSpec(
+        "S&tatistics", ("Ctrl+T",), "Spans per label, documents per status, progress", "Project"
+    ),
+    ActionId.SETTINGS: ActionSpec(
+        "&Settings…", ("Ctrl+,",), "Font size, theme, label colours and keys", "Project"
+    ),
+    ActionId.LABELS: ActionSpec(
+        "&Label scheme…", ("Ctrl+L",), "Add, rename, recolour, reorder or delete labels", "Project"
+    ),
+    ActionId.CHANGE_ANNOTATOR: ActionSpec(
+        "Change &annotator…", ("Ctrl+Shift+A",), "Annotate under another name", "Project"
+    ),
+    ActionId.HELP: ActionSpec("&Keys and labels", ("F1", "?"), "Show every key", "Help"),
+    ActionId.QUIT: ActionSpec("&Quit", ("Ctrl+Q",), "Close Kathode", "Project"),
+}
+
+
+def tooltip(spec: ActionSpec) -> str:
+    keys = " or ".join(spec.keys)
+    return f"{spec.help} ({keys})"

@@ -1,0 +1,269 @@
+"""The annotation editor: the open document, its spans and suggestions, and every edit.
+
+The window's widgets show what the editor holds and call its operations; each operation
+becomes an undo command that writes through the repository before the editor changes what
+it shows. Other annotators' versions can be shown read-only.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+from bisect import bisect_left
+from collections.abc import Sequence
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoStack
+
+from core.documents import Document, Status
+from core.spans import Span
+from core.tokens import MisalignedSpanError, snap_to_tokens
+from storage.repository import ProjectRepository, StorageError
+from ui.commands import Change, SpanEdit, StatusEdit
+
+log = logging.getLogger(__name__)
+
+
+def visible_suggestions(
+    suggestions: Sequence[Span], spans: Sequence[Span], rejected: Sequence[Span]
+) -> list[Span]:
+    """Suggestions still to decide on: not rejected and not overlapping a confirmed span."""
+    turned_down = {(s.start, s.end, s.label) for s in rejected}
+    taken = sorted(spans)
+    starts = [s.start for s in taken]
+    reach = list(itertools.accumulate((s.end for s in taken), max))  # furthest end so far
+    result = []
+    for suggestion in suggestions:
+        if (suggestion.start, suggestion.end, suggestion.label) in turned_down:
+            continue
+        i = bisect_left(starts, suggestion.end)  # spans starting before the suggestion ends
+        if i and reach[i - 1] > suggestion.start:
+            continue
+        result.append(suggestion)
+    return result
+
+
+class AnnotationEditor(QObject):
+    """Holds the open document for one annotator and turns key presses into edits."""
+
+    document_opened = Signal(int)
+    spans_changed = Signal()
+    counts_changed = Signal(int)  # a document's number of spans changed
+    status_changed = Signal(int)
+    message = Signal(str)
+
+    def __init__(self, repo: ProjectRepository, annotator: str) -> None:
+        super().__init__()
+        self.repo = repo
+        self.annotator = annotator
+        self.viewing = annotator  # whose version is shown; only one's own is editable
+        self.undo_stack = QUndoStack(self)
+        self.document: Document | None = None
+        self.status = Status.OPEN
+        self.spans: list[Span] = []
+        self.rejected: list[Span] = []
+        self.all_suggestions: list[Span] = []
+        self.suggestions: list[Span] = []
+
+    @property
+    def read_only(self) -> bool:
+        return self.viewing != self.annotator
+
+    @property
+    def document_id(self) -> int | None:
+        return self.document.id if self.document else None
+
+    # -- loading -------------------------------------------------------------------------
+
+    def show_document(self, document_id: int) -> None:
+        """Open a document (a no-op when it is already open)."""
+        if self.document is not None and self.document.id == document_id:
+            return
+        self.document = self.repo.document(document_id)
+        self.all_suggestions = []
+        self._reload()
+        self.document_opened.emit(document_id)
+
+    def set_viewing(self, annotator: str) -> None:
+        self.viewing = annotator
+        if self.document is not None:
+            self._reload()
+            self.spans_changed.emit()
+
+    def set_suggestions(self, document_id: int, suggestions: Sequence[Span]) -> None:
+        """Suggestions computed in the background arrive here (ignored if another doc is open)."""
+        if document_id != self.document_id:
+            return
+        self.all_suggestions = list(suggestions)
+        self._refresh_suggestions()
+        self.spans_changed.emit()
+
+    def after_edit(self, document_id: int, change: Change) -> None:
+        """Take in a committed change: the lists are updated in place, not read back."""
+        if document_id == self.document_id:
+            self.spans = _apply(self.spans, change.remove, change.add)
+            self.rejected = _apply(self.rejected, change.unreject, change.reject)
+            if change.status is not None:
+                self.status = change.status
+            self._refresh_suggestions()
+            self.spans_changed.emit()
+        if change.status is not None:
+            self.status_changed.emit(document_id)
+        elif change.add or change.remove:
+            self.counts_changed.emit(document_id)
+
+    def _reload(self) -> None:
+        assert self.document is not None
+        annotation = self.repo.annotation(self.document.id, self.viewing)
+        self.status = annotation.status
+        self.spans = annotation.spans
+        self.rejected = annotation.rejected
+        self._refresh_suggestions()
+
+    def _refresh_suggestions(self) -> None:
+        if self.read_only:
+            self.suggestions = []
+        else:
+            self.suggestions = visible_suggestions(self.all_suggestions, self.spans, self.rejected)
+
+    # -- queries -------------------------------------------------------------------------
+
+    def span_at(self, start: int, end: int | None = None) -> Span | None:
+        """The confirmed span under a caret (or touching a selection)."""
+        return _at(self.spans, start, start if end is None else end)
+
+    def suggestion_at(self, start: int, end: int | None = None) -> Span | None:
+        return _at(self.suggestions, start, start if end is None else end)
+
+    def ordered_marks(self) -> list[Span]:
+        """Spans and suggestions in text order, for Tab and Shift+Tab."""
+        return sorted([*self.spans, *self.suggestions])
+
+    def label_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for span in self.spans:
+            counts[span.label] = counts.get(span.label, 0) + 1
+        return counts
+
+    # -- edits ---------------------------------------------------------------------------
+
+    def _push(self, command: SpanEdit | StatusEdit) -> bool:
+        if self.read_only:
+            self.message.emit(f"You are viewing {self.viewing}'s version: it is read-only.")
+            return False
+        try:
+            command.apply()
+        except MisalignedSpanError as exc:
+            self.message.emit(str(exc))
+            return False
+        except StorageError as exc:
+            self.message.emit(str(exc))
+            return False
+        self.undo_stack.push(command)
+        self.after_edit(command.document_id, command.change)
+        return True
+
+    def label_selection(
+        self, start: int, end: int, label: str, *, replace: bool = False
+    ) -> bool | list[Span]:
+        """Label the selection, snapped to tokens; or relabel the span under the caret.
+
+        Returns True when done, False when nothing could be done, and the list of clashing
+        spans when the new span would overlap others and ``replace`` is False.
+        """
+        if self.document is None:
+            return False
+        if start == end:
+            target = self.span_at(start) or self.suggestion_at(start)
+            if target is None:
+                self.message.emit("Select some text first, then press a label key.")
+                return False
+            if target in self.spans:
+                if target.label == label:
+                    return True
+                new = Span(target.start, target.end, label)
+                return self._push(SpanEdit(self, self.document.id, f"Relabel as {label}",
+                                           remove=[target], add=[new]))  # fmt: skip
+            start, end = target.start, target.end
+        snapped = snap_to_tokens(self.document.tokens, start, end)
+        if snapped is None:
+            self.message.emit("The selection holds no token.")
+            return False
+        span = Span(snapped[0], snapped[1], label)
+        clashes = [s for s in self.spans if s.overlaps(span)]
+        if clashes and not replace:
+            return clashes
+        text = self.document.text[span.start : span.end]
+        return self._push(
+            SpanEdit(self, self.document.id, f"{label} “{text}”", remove=clashes, add=[span])
+        )
+
+    def accept_suggestion(self, suggestion: Span) -> bool:
+        if self.document is None:
+            return False
+        label = suggestion.label
+        return self._push(SpanEdit(self, self.document.id, f"Accept {label}", add=[suggestion]))
+
+    def accept_all_suggestions(self) -> bool:
+        if self.document is None or not self.suggestions:
+            self.message.emit("No suggestions to accept.")
+            return False
+        count = len(self.suggestions)
+        return self._push(SpanEdit(self, self.document.id, f"Accept {count} suggestions",
+                                   add=list(self.suggestions)))  # fmt: skip
+
+    def remove_at(self, start: int, end: int) -> bool:
+        """Remove the span, or reject the suggestion, under the caret or selection."""
+        if self.document is None:
+            return False
+        span = self.span_at(start, end)
+        if span is not None:
+            return self._push(SpanEdit(self, self.document.id, f"Remove {span.label}",
+                                       remove=[span]))  # fmt: skip
+        suggestion = self.suggestion_at(start, end)
+        if suggestion is not None:
+            text = f"Reject {suggestion.label}"
+            return self._push(SpanEdit(self, self.document.id, text, reject=[suggestion]))
+        self.message.emit("No span or suggestion under the cursor.")
+        return False
+
+    def resize(self, span: Span, grow_right: int = 0, grow_left: int = 0) -> Span | None:
+        """Move a confirmed span's edges by whole tokens; returns the new span."""
+        if self.document is None or span not in self.spans:
+            return None
+        tokens = self.document.tokens
+        starts = [t.start for t in tokens]
+        first = bisect_left(starts, span.start)
+        last = bisect_left(starts, span.end) - 1
+        first, last = first - grow_left, last + grow_right
+        if first < 0 or last >= len(tokens) or last < first:
+            return None
+        new = Span(tokens[first].start, tokens[last].end, span.label, span.source)
+        if any(s.overlaps(new) for s in self.spans if s != span):
+            self.message.emit("The span would overlap its neighbour.")
+            return None
+        done = self._push(SpanEdit(self, self.document.id, f"Resize {span.label}",
+                                   remove=[span], add=[new]))  # fmt: skip
+        return new if done else None
+
+    def set_status(self, status: Status) -> bool:
+        if self.document is None:
+            return False
+        return self._push(StatusEdit(self, self.document.id, self.status, status))
+
+
+def _apply(spans: Sequence[Span], remove: Sequence[Span], add: Sequence[Span]) -> list[Span]:
+    """Spans minus ``remove`` (matched by offsets and label) plus ``add``, in text order."""
+    gone = {(s.start, s.end, s.label) for s in remove}
+    kept = [s for s in spans if (s.start, s.end, s.label) not in gone]
+    return sorted([*kept, *add], key=lambda s: (s.start, s.end, s.label))
+
+
+def _at(spans: Sequence[Span], start: int, end: int) -> Span | None:
+    for span in spans:
+        if start == end:
+            if span.start <= start < span.end or (span.end == start and span.start < start):
+                return span
+        elif span.start < end and start < span.end:
+            return span
+    return None

@@ -1,0 +1,121 @@
+"""The window's project-level commands: import, export, statistics, settings, labels, name.
+
+Each opens its dialog and, when it changes something, tells the window what to refresh.
+Imports run on a worker thread with their own repository object, like exports.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QLineEdit
+
+from storage.importer import ImportSummary, import_paths
+from storage.repository import ProjectRepository
+from ui.theme import Preferences, apply_theme, load_preferences
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+IMPORT_FILTER = "Documents (*.txt *.md *.markdown *.html *.htm *.jsonl *.conll *.iob *.tsv)"
+
+
+class ImportSignals(QObject):
+    finished = Signal(object)  # ImportSummary
+    failed = Signal(str)
+
+
+class ImportJob(QRunnable):
+    def __init__(self, repo: ProjectRepository, paths: list[Path], annotator: str) -> None:
+        super().__init__()
+        self.repo = ProjectRepository(repo.engine, repo.url)
+        self.paths = paths
+        self.annotator = annotator
+        self.signals = ImportSignals()
+
+    def run(self) -> None:
+        try:
+            summary = import_paths(self.repo, self.paths, annotator=self.annotator)
+        except Exception as exc:  # reported in the window, never a crash
+            log.exception("import failed")
+            self.signals.failed.emit(str(exc))
+            return
+        self.signals.finished.emit(summary)
+
+
+class ProjectActions(QObject):
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+
+    def apply_preferences(self, preferences: Preferences | None = None) -> None:
+        preferences = preferences or load_preferences()
+        self.window.article.set_font_size(preferences.font_size)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_theme(app, preferences.theme)
+
+    def on_import(self) -> None:
+        files, _ = QFileDialog.getOpenFileNames(self.window, "Import documents", "", IMPORT_FILTER)
+        if files:
+            self.start_import([Path(f) for f in files])
+
+    def start_import(self, paths: list[Path]) -> None:
+        job = ImportJob(self.window.repo, paths, self.window.annotator)
+        job.signals.finished.connect(self.on_import_finished)
+        job.signals.failed.connect(self.window.on_message)
+        self.window.on_message(f"Importing {len(paths)} file(s)…")
+        QThreadPool.globalInstance().start(job)
+
+    def on_import_finished(self, summary: ImportSummary) -> None:
+        self.window.queue.model.reload()
+        self.window.refresh_progress()
+        text = (
+            f"Imported {summary.documents_added} documents ({summary.duplicates} already "
+            f"there), {summary.annotations} annotations, {summary.spans} spans"
+        )
+        if summary.refused:
+            text += f"; {len(summary.refused)} refused: {summary.refused[0]}"
+        self.window.on_message(text)
+
+    def on_export(self) -> None:
+        from ui.export_dialog import ExportDialog
+
+        ExportDialog(self.window.repo, self.window).exec()
+
+    def on_statistics(self) -> None:
+        from ui.stats_view import StatsView  # pyqtgraph loads only when asked for
+
+        StatsView(self.window.repo, self.window.annotator, self.window).exec()
+
+    def on_settings(self) -> None:
+        from ui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.window)
+        dialog.preferences_changed.connect(self.apply_preferences)
+        dialog.edit_labels_requested.connect(self.on_labels)
+        dialog.exec()
+
+    def on_labels(self) -> None:
+        from ui.label_editor import LabelEditor
+
+        editor = LabelEditor(self.window.repo, self.window)
+        editor.scheme_changed.connect(self.window.on_scheme_changed)
+        editor.exec()
+
+    def on_change_annotator(self) -> None:
+        name, ok = QInputDialog.getText(
+            self.window, "Change annotator", "Annotate as:", QLineEdit.EchoMode.Normal,
+            self.window.annotator,
+        )  # fmt: skip
+        name = name.strip()
+        if ok and name and name != self.window.annotator:
+            from ui.app import settings
+
+            settings().setValue("annotator", name)
+            self.window.set_annotator(name)

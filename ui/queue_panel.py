@@ -1,0 +1,129 @@
+"""The document queue with its filters: status, whose status, and search in text or entities."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.documents import Status
+from storage.repository import ProjectRepository
+from ui.queue_model import QueueModel
+
+ALL = "All statuses"
+
+
+class QueuePanel(QWidget):
+    """Lists the documents a page at a time; emits the id of the document to open."""
+
+    document_chosen = Signal(int)
+
+    def __init__(self, repo: ProjectRepository, annotator: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.repo = repo
+        self.model = QueueModel(repo, annotator)
+        self.status = QComboBox(self)
+        self.status.setObjectName("statusFilter")
+        self.status.addItem(ALL, None)
+        for status in Status:
+            self.status.addItem(status.value.capitalize(), status)
+        self.whose = QComboBox(self)
+        self.whose.setObjectName("annotatorFilter")
+        self.whose.setToolTip("Whose status the filter and the Status column show")
+        self.search = QLineEdit(self)
+        self.search.setObjectName("searchBox")
+        self.search.setPlaceholderText("Search text…")
+        self.search.setClearButtonEnabled(True)
+        self.in_entities = QCheckBox("in entities", self)
+        self.in_entities.setToolTip("Search the text of marked spans instead of the whole text")
+        self.table = QTableView(self)
+        self.table.setObjectName("queueView")
+        self.table.setModel(self.model)
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(250)
+        self._compose()
+        self._connect_signals()
+        self.refresh_annotators(annotator)
+
+    def _compose(self) -> None:
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        # Fixed widths: sizing to contents would read every fetched row on each change.
+        for column, width in ((1, 44), (2, 92), (3, 52)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(column, width)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        filters = QHBoxLayout()
+        filters.addWidget(self.status, 1)
+        filters.addWidget(self.whose, 1)
+        search = QHBoxLayout()
+        search.addWidget(self.search, 1)
+        search.addWidget(self.in_entities)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(filters)
+        layout.addLayout(search)
+        layout.addWidget(self.table, 1)
+
+    def _connect_signals(self) -> None:
+        self.status.currentIndexChanged.connect(self.on_filter_changed)
+        self.whose.currentIndexChanged.connect(self.on_filter_changed)
+        self.in_entities.toggled.connect(self.on_filter_changed)
+        self.search.textChanged.connect(self._debounce.start)
+        self._debounce.timeout.connect(self.on_filter_changed)
+        self.table.selectionModel().currentRowChanged.connect(self.on_row_changed)
+
+    def refresh_annotators(self, current: str) -> None:
+        self.whose.blockSignals(True)
+        self.whose.clear()
+        for name in sorted({*self.repo.annotators(), current}):
+            self.whose.addItem(name)
+        self.whose.setCurrentText(current)
+        self.whose.blockSignals(False)
+
+    def on_filter_changed(self) -> None:
+        text = self.search.text().strip()
+        entities = self.in_entities.isChecked()
+        self.model.set_filter(
+            self.status.currentData(),
+            "" if entities else text,
+            entity_search=text if entities else "",
+            annotator=self.whose.currentText() or None,
+        )
+        if self.model.rowCount() > 0:
+            self.table.selectRow(0)
+
+    def on_row_changed(self) -> None:
+        document_id = self.model.document_id(self.table.currentIndex().row())
+        if document_id is not None:
+            self.document_chosen.emit(document_id)
+
+    def select_document(self, document_id: int) -> None:
+        row = self.model.row_of(document_id)
+        if row is not None and row != self.table.currentIndex().row():
+            self.table.selectRow(row)
+
+    def step(self, step: int) -> bool:
+        """Open the next (or previous) document in the queue; False at the end."""
+        row = self.table.currentIndex().row() + step
+        while row >= self.model.rowCount() and self.model.canFetchMore(self.table.rootIndex()):
+            self.model.fetchMore(self.table.rootIndex())
+        if 0 <= row < self.model.rowCount():
+            self.table.selectRow(row)
+            return True
+        return False
