@@ -21,6 +21,12 @@ for _ in $(seq 1 60); do
 done
 [ -n "${window:-}" ] || { echo "the Kathode window did not appear" >&2; exit 1; }
 xdotool windowsize "$window" 1400 900 windowmove "$window" 0 0
-sleep "${KATHODE_SETTLE:-2}"
+xdotool windowfocus --sync "$window"
+sleep "${KATHODE_SETTLE:-8}"  # suggestions arrive from the background process
+# Confirm a few suggestions, as an annotator would, so both kinds of marks show.
+for keys in "Tab Return" "Tab Return" "Tab Tab Return" "Tab"; do
+    xdotool key --delay 150 $keys
+    sleep 0.4
+done
 import -window root "$out"
 echo "$out"
