@@ -61,6 +61,19 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--project", required=True, help="project file or URL")
     add_export_arguments(exp)
 
+    agree = commands.add_parser(
+        "agreement", help="inter-annotator agreement over the accepted versions"
+    )
+    agree.add_argument("--project", required=True, help="project file or URL")
+    agree.add_argument("--json", action="store_true", help="print JSON")
+    agree.add_argument("--annotators", help="only these annotators, comma-separated")
+    agree.add_argument("--labels", help="only spans of these labels, comma-separated")
+
+    merge = commands.add_parser("merge", help="merge another Kathode project into this one")
+    merge.add_argument("other", help="the other project's file or URL")
+    merge.add_argument("--project", required=True, help="project file or URL to merge into")
+    merge.add_argument("--json", action="store_true", help="print the summary as JSON")
+
     stats = commands.add_parser("stats", help="counts of documents, annotations and spans")
     stats.add_argument("--project", required=True, help="project file or URL")
     stats.add_argument("--json", action="store_true", help="print JSON")
@@ -82,6 +95,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_stats(args)
         if args.command == "export":
             return cmd_export(args)
+        if args.command == "agreement":
+            return cmd_agreement(args)
+        if args.command == "merge":
+            return cmd_merge(args)
         if args.command == "suggest":
             return cmd_suggest_input(args) if args.input else cmd_suggest_project(args)
         return cmd_app(args)
@@ -210,6 +227,92 @@ def cmd_export(args: argparse.Namespace) -> int:
         return EXIT_REFUSED
     print("\n".join(summary.report()))
     return EXIT_OK
+
+
+def cmd_agreement(args: argparse.Namespace) -> int:
+    import math
+
+    from storage.repository import ProjectRepository
+
+    def _names(value: str | None) -> list[str] | None:
+        if value is None:
+            return None
+        return [name.strip() for name in value.split(",") if name.strip()]
+
+    with ProjectRepository.open(args.project) as repo:
+        try:
+            report = repo.agreement_report(
+                annotators=_names(args.annotators), labels=_names(args.labels)
+            )
+        except ValueError as exc:
+            print(f"kathode: {exc}", file=sys.stderr)
+            return EXIT_REFUSED
+        quality = repo.annotator_quality()
+    if args.json:
+        result = report.as_json()
+        if quality:
+            result["quality"] = {
+                name: {"precision": q.precision, "recall": q.recall, "f1": q.f1}
+                for name, q in quality.items()
+            }
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if not report.documents:
+        print("no document has two or more accepted versions: nothing to compare")
+        return EXIT_OK
+
+    def figure(value: float | None) -> str:
+        return "n/a" if value is None or math.isnan(value) else f"{value:.3f}"
+
+    overall = report.overall
+    print(
+        f"{len(report.documents)} documents compared: span F1 {figure(overall['f1'])}, "
+        f"kappa {figure(overall['kappa'])}, alpha {figure(overall['alpha'])}"
+    )
+    width = max(len(name) for pair in report.pairs for name in (pair.a, pair.b))
+    print(f"\n{'pair':<{2 * width + 3}}  {'F1':>6}  {'kappa':>6}  {'docs':>6}")
+    for pair in report.pairs:
+        names = f"{pair.a} / {pair.b}"
+        print(
+            f"{names:<{2 * width + 3}}  {figure(pair.f1):>6}  {figure(pair.kappa):>6}  "
+            f"{pair.documents:>6}"
+        )
+    if report.labels:
+        label_width = max(len(label) for label in report.labels)
+        print(f"\n{'label':<{label_width}}  {'F1':>6}")
+        for label, f1 in report.labels.items():
+            print(f"{label:<{label_width}}  {figure(f1):>6}")
+    if quality:
+        name_width = max(len(name) for name in quality)
+        print(f"\n{'against gold':<{name_width}}  {'P':>6}  {'R':>6}  {'F1':>6}")
+        for name, q in quality.items():
+            print(
+                f"{name:<{name_width}}  {figure(q.precision):>6}  {figure(q.recall):>6}  "
+                f"{figure(q.f1):>6}"
+            )
+    return EXIT_OK
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    from storage.merge import MergeError, MergeSummary, merge_project
+    from storage.repository import ProjectRepository
+
+    def progress(done: int, total: int) -> None:
+        print(f"\rmerged {done} of {total} documents…", end="", file=sys.stderr, flush=True)
+
+    summary: MergeSummary
+    with ProjectRepository.open(args.project) as repo:
+        try:
+            summary = merge_project(repo, args.other, progress=progress)
+        except MergeError as exc:
+            print(f"kathode: {exc}", file=sys.stderr)
+            return EXIT_REFUSED
+    print(file=sys.stderr)
+    if args.json:
+        print(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        print("\n".join(summary.report()))
+    return EXIT_OK if not summary.refused else EXIT_REFUSED
 
 
 def cmd_stats(args: argparse.Namespace) -> int:

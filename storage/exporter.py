@@ -31,6 +31,9 @@ from core.exports.writers import ConllWriter, LinesWriter
 from core.spans import Span
 from storage import models as m
 from storage.repository import ProjectRepository
+from storage.review import GOLD as GOLD_KIND
+from storage.review import PERSON as PERSON_KIND
+from storage.review import is_reserved_name
 
 log = logging.getLogger(__name__)
 
@@ -145,8 +148,6 @@ def export_project(
     page and before the files are put in place, and when it returns True the export stops
     with :class:`ExportCancelled`, its temporary files removed.
     """
-    if options.gold:
-        raise ExportError(GOLD_MISSING)
     summary = ExportSummary()
     with repo.reading() as s:
         # One read transaction, one consistent snapshot of the project: SQLite's WAL gives a
@@ -201,15 +202,39 @@ def _annotations_joined() -> Any:
 
 
 def _filters(connection: Connection, options: ExportOptions) -> list[ColumnElement[bool]]:
+    """The annotations to export: people's versions, or with ``gold`` the gold versions."""
     where: list[ColumnElement[bool]] = [
         _ANNOTATION.c.status.in_([status.value for status in options.statuses])
     ]
+    if options.gold:
+        has_gold = connection.execute(
+            select(_ANNOTATION.c.id)
+            .select_from(_annotations_joined())
+            .where(_ANNOTATOR.c.kind == GOLD_KIND)
+            .limit(1)
+        ).first()
+        if has_gold is None:
+            raise ExportError(GOLD_MISSING)
+        where.append(_ANNOTATOR.c.kind == GOLD_KIND)
+        return where
+    where.append(_ANNOTATOR.c.kind == PERSON_KIND)
     if options.annotator is not None:
         known = connection.execute(
-            select(_ANNOTATOR.c.id).where(_ANNOTATOR.c.name == options.annotator)
+            select(_ANNOTATOR.c.id)
+            .where(_ANNOTATOR.c.name == options.annotator)
+            .where(_ANNOTATOR.c.kind == PERSON_KIND)
         ).first()
         if known is None:
-            names = connection.execute(select(_ANNOTATOR.c.name).order_by(_ANNOTATOR.c.name))
+            if is_reserved_name(options.annotator):
+                raise ExportError(
+                    f"{options.annotator!r} is not a person: export the reviewed gold "
+                    "versions with --gold"
+                )
+            names = connection.execute(
+                select(_ANNOTATOR.c.name)
+                .where(_ANNOTATOR.c.kind == PERSON_KIND)
+                .order_by(_ANNOTATOR.c.name)
+            )
             have = ", ".join(name for (name,) in names) or "none"
             raise ExportError(f"no annotator named {options.annotator!r}; the project has {have}")
         where.append(_ANNOTATOR.c.name == options.annotator)

@@ -20,6 +20,7 @@ from core.spans import Span, Token
 from core.tokens import split_at
 from storage.bulk import AnnotationOutcome, ImportEntry, NewAnnotation
 from storage.repository import ProjectRepository
+from storage.review import ReservedNameError, is_reserved_name
 from storage.rows import NewDocument
 
 log = logging.getLogger(__name__)
@@ -189,8 +190,19 @@ def _store(
     annotator: str | None,
     summary: ImportSummary,
 ) -> None:
-    entries = [ImportEntry(item.document, _annotation(item.record, annotator)) for item in batch]
-    for item, entry, outcome in zip(batch, entries, repo.import_batch(entries), strict=True):
+    stored: list[_Prepared] = []
+    entries: list[ImportEntry] = []
+    for item in batch:
+        entry = ImportEntry(item.document, _annotation(item.record, annotator))
+        if entry.annotation is not None and is_reserved_name(entry.annotation.annotator):
+            refusal = ReservedNameError(entry.annotation.annotator)
+            summary.refused.append(f"{item.record.source}:{item.record.line}: {refusal}")
+            continue
+        stored.append(item)
+        entries.append(entry)
+    if not entries:
+        return
+    for item, entry, outcome in zip(stored, entries, repo.import_batch(entries), strict=True):
         record = item.record
         if isinstance(outcome, str):
             summary.refused.append(f"{record.source}:{record.line}: {outcome}")

@@ -28,6 +28,7 @@ NAMING_CONVENTION = {
 }
 
 STATUSES = ("open", "accepted", "rejected", "skipped")
+KINDS = ("person", "gold")
 
 
 def utcnow() -> datetime:
@@ -90,13 +91,22 @@ class DocumentRow(Base):
 
 
 class AnnotatorRow(Base):
-    """A person (or an imported source) who annotates."""
+    """A person (or an imported source) who annotates, or the reserved gold annotator.
+
+    ``kind`` is ``person``, or ``gold`` for the one row named ``gold`` whose annotations are
+    the reviewed gold versions; the check constraints keep that name and that kind together.
+    """
 
     __tablename__ = "annotator"
-    __table_args__ = (UniqueConstraint("name"),)
+    __table_args__ = (
+        UniqueConstraint("name"),
+        CheckConstraint("kind IN ('person', 'gold')", name="kind_known"),
+        CheckConstraint("(kind = 'gold') = (lower(name) = 'gold')", name="gold_reserved"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16), default="person", server_default="person")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -117,6 +127,8 @@ class AnnotationRow(Base):
     annotator_id: Mapped[int] = mapped_column(ForeignKey("annotator.id", ondelete="CASCADE"))
     status: Mapped[str] = mapped_column(String(16), default="open")
     session: Mapped[str | None] = mapped_column(String(200), default=None)
+    # Who settled a gold version; None on people's own versions.
+    reviewer: Mapped[str | None] = mapped_column(String(200), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -162,6 +174,19 @@ class RejectionRow(Base):
     end: Mapped[int]
     label: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class GoldSourceRow(Base):
+    """That a gold version was made from a person's version of the same document."""
+
+    __tablename__ = "gold_source"
+
+    gold_annotation_id: Mapped[int] = mapped_column(
+        ForeignKey("annotation.id", ondelete="CASCADE"), primary_key=True
+    )
+    source_annotation_id: Mapped[int] = mapped_column(
+        ForeignKey("annotation.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
 
 
 class SuggestionRunRow(Base):

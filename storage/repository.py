@@ -30,6 +30,7 @@ from storage.repository_base import (
     UnknownDocumentError,
     display_url_of,
 )
+from storage.review import ReviewStore
 from storage.rows import NewDocument, content_hash, unpack_tokens
 from storage.scheme import LabelSchemeStore, label_rows
 from storage.statistics import Statistics
@@ -44,7 +45,7 @@ DEFAULT_SCHEME = RESOURCES / "labels" / "battery.json"
 _TOKEN_CACHE_SIZE = 16
 
 
-class ProjectRepository(LabelSchemeStore, SuggestionCache, Statistics):
+class ProjectRepository(LabelSchemeStore, SuggestionCache, Statistics, ReviewStore):
     """A Kathode project: one database, opened and migrated to the newest schema."""
 
     # -- opening -------------------------------------------------------------------------
@@ -81,7 +82,13 @@ class ProjectRepository(LabelSchemeStore, SuggestionCache, Statistics):
 
     def annotators(self) -> list[str]:
         with self.reading() as s:
-            return list(s.scalars(select(m.AnnotatorRow.name).order_by(m.AnnotatorRow.name)))
+            return list(
+                s.scalars(
+                    select(m.AnnotatorRow.name)
+                    .where(m.AnnotatorRow.kind == "person")
+                    .order_by(m.AnnotatorRow.name)
+                )
+            )
 
     def add_annotator(self, name: str) -> None:
         name = name.strip()

@@ -1,4 +1,7 @@
-"""Counts over a project for ``stats --json`` and the statistics view."""
+"""Counts over a project for ``stats --json`` and the statistics view.
+
+They count people's work: the reviewed gold versions (annotator kind ``gold``) are left out.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +11,8 @@ from sqlalchemy import func, select
 
 from storage import models as m
 from storage.repository_base import RepositoryBase
+
+_PERSON = m.AnnotatorRow.kind == "person"
 
 
 class Statistics(RepositoryBase):
@@ -24,11 +29,14 @@ class Statistics(RepositoryBase):
             documents = s.scalar(select(func.count(m.DocumentRow.id))) or 0
             progress: dict[str, dict[str, int]] = {
                 name: {status: 0 for status in m.STATUSES}
-                for name in s.scalars(select(m.AnnotatorRow.name).order_by(m.AnnotatorRow.name))
+                for name in s.scalars(
+                    select(m.AnnotatorRow.name).where(_PERSON).order_by(m.AnnotatorRow.name)
+                )
             }
             decided = s.execute(
                 select(m.AnnotatorRow.name, m.AnnotationRow.status, func.count())
                 .join(m.AnnotationRow, m.AnnotationRow.annotator_id == m.AnnotatorRow.id)
+                .where(_PERSON)
                 .where(m.AnnotationRow.status != "open")
                 .group_by(m.AnnotatorRow.name, m.AnnotationRow.status)
             )
@@ -39,18 +47,25 @@ class Statistics(RepositoryBase):
             return progress
 
     def stats(self) -> dict[str, Any]:
-        """Counts for ``stats --json``: documents, annotations by status, spans by label."""
+        """Counts for ``stats --json``: documents, people's annotations by status, their
+        spans by label, and per annotator."""
         with self.reading() as s:
             documents = s.scalar(select(func.count(m.DocumentRow.id))) or 0
             by_status = {st: 0 for st in m.STATUSES}
             for status, n in s.execute(
-                select(m.AnnotationRow.status, func.count()).group_by(m.AnnotationRow.status)
+                select(m.AnnotationRow.status, func.count())
+                .join(m.AnnotatorRow, m.AnnotatorRow.id == m.AnnotationRow.annotator_id)
+                .where(_PERSON)
+                .group_by(m.AnnotationRow.status)
             ):
                 by_status[status] = n
             by_label: dict[str, int] = {
                 label: n
                 for label, n in s.execute(
                     select(m.SpanRow.label, func.count())
+                    .join(m.AnnotationRow, m.AnnotationRow.id == m.SpanRow.annotation_id)
+                    .join(m.AnnotatorRow, m.AnnotatorRow.id == m.AnnotationRow.annotator_id)
+                    .where(_PERSON)
                     .group_by(m.SpanRow.label)
                     .order_by(m.SpanRow.label)
                 )
@@ -64,6 +79,7 @@ class Statistics(RepositoryBase):
                 )
                 .join(m.AnnotationRow, m.AnnotationRow.annotator_id == m.AnnotatorRow.id)
                 .outerjoin(m.SpanRow, m.SpanRow.annotation_id == m.AnnotationRow.id)
+                .where(_PERSON)
                 .group_by(m.AnnotatorRow.name)
                 .order_by(m.AnnotatorRow.name)
             ):

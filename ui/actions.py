@@ -32,6 +32,8 @@ class ActionId(Enum):
     IMPORT = auto()
     EXPORT = auto()
     STATISTICS = auto()
+    REVIEW = auto()
+    AGREEMENT = auto()
     SETTINGS = auto()
     LABELS = auto()
     CHANGE_ANNOTATOR = auto()
@@ -128,6 +130,18 @@ ACTIONS: dict[ActionId, ActionSpec] = {
     ActionId.EXPORT: ActionSpec("&Export…", ("Ctrl+E",), "Export training data", "Project"),
     ActionId.STATISTICS: ActionSpec(
         "S&tatistics", ("Ctrl+T",), "Spans per label, documents per status, progress", "Project"
+    ),
+    ActionId.REVIEW: ActionSpec(
+        "&Review…",
+        ("Ctrl+Shift+R",),
+        "Compare annotators' versions and settle gold versions",
+        "Project",
+    ),
+    ActionId.AGREEMENT: ActionSpec(
+        "A&greement…",
+        ("Ctrl+Shift+G",),
+        "Agreement between annotators, and against gold",
+        "Project",
     ),
     ActionId.SETTINGS: ActionSpec(
         "&Settings…", ("Ctrl+,",), "Font size, theme, label colours and keys", "Project"

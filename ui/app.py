@@ -6,9 +6,10 @@ import os
 import sys
 
 from PySide6.QtCore import QSettings, QTimer
-from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit
+from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QWidget
 
 from storage.repository import ProjectRepository
+from storage.review import is_reserved_name
 from ui.main_window import MainWindow
 
 ORGANISATION = "Kathode"
@@ -19,17 +20,19 @@ def settings() -> QSettings:
     return QSettings(ORGANISATION, APPLICATION)
 
 
-def ask_annotator(default: str = "") -> str | None:
-    """Ask for the annotator's name (first start, or when it is changed)."""
-    name, ok = QInputDialog.getText(
-        None,
-        "Kathode — who is annotating?",
-        "Your name (it marks your version of every document):",
-        QLineEdit.EchoMode.Normal,
-        default,
-    )
-    name = name.strip()
-    return name if ok and name else None
+def ask_annotator(default: str = "", parent: QWidget | None = None) -> str | None:
+    """Ask for the annotator's name (first start, or when it is changed); None if cancelled."""
+    prompt = "Your name (it marks your version of every document):"
+    while True:
+        name, ok = QInputDialog.getText(
+            parent, "Kathode — who is annotating?", prompt, QLineEdit.EchoMode.Normal, default
+        )
+        name = name.strip()
+        if not ok or not name:
+            return None
+        if not is_reserved_name(name):
+            return name
+        prompt = f"“{name}” is reserved for the reviewed gold versions. Your name:"
 
 
 def run_app(repo: ProjectRepository, annotator: str | None) -> int:
@@ -41,6 +44,10 @@ def run_app(repo: ProjectRepository, annotator: str | None) -> int:
     name = annotator or str(stored.value("annotator", "") or "") or ask_annotator()
     if not name:
         return 1
+    if is_reserved_name(name):
+        print(f"kathode: “{name}” is reserved for the gold versions; choose another name",
+              file=sys.stderr)  # fmt: skip
+        return 2
     stored.setValue("annotator", name)
     repo.add_annotator(name)
     window = MainWindow(repo, name)

@@ -41,6 +41,7 @@ class ArticleView(QTextEdit):
     """Shows one document; the text is display only, spans come from the highlighter."""
 
     context_requested = Signal(QMenu, int)  # the menu to fill, and the Python offset clicked
+    line_height_percent = LINE_HEIGHT_PERCENT  # a subclass may leave room for more tags
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -61,6 +62,11 @@ class ArticleView(QTextEdit):
     @property
     def current(self) -> Document | None:
         return self._document
+
+    @property
+    def offsets(self) -> OffsetMap:
+        """Python ↔ Qt positions of the document shown."""
+        return self._offsets
 
     def set_font_size(self, points: int) -> None:
         font = QFont(self.font())
@@ -87,7 +93,7 @@ class ArticleView(QTextEdit):
         cursor = QTextCursor(self.document())
         cursor.select(QTextCursor.SelectionType.Document)
         spacing = QTextBlockFormat()
-        spacing.setLineHeight(LINE_HEIGHT_PERCENT, 1)  # 1 = ProportionalHeight
+        spacing.setLineHeight(self.line_height_percent, 1)  # 1 = ProportionalHeight
         cursor.mergeBlockFormat(spacing)
         self.highlighter.set_marks(spans, suggestions, self._offsets)
         self.moveCursor(QTextCursor.MoveOperation.Start)
@@ -169,7 +175,7 @@ class ArticleView(QTextEdit):
             rects = self._mark_rects(block, mark, origin)
             if not rects:
                 continue
-            colour = QColor(self.highlighter.colour(mark.label))
+            colour = QColor(self.highlighter.colour_of(mark))
             if mark.suggested:
                 pen = QPen(colour, 1.4, Qt.PenStyle.DashLine)
                 painter.setPen(pen)

@@ -25,12 +25,17 @@ UNKNOWN_COLOUR = "#999999"
 
 @dataclass(frozen=True, slots=True)
 class Mark:
-    """A span in Qt positions, as drawn: confirmed (filled) or suggested (outlined)."""
+    """A span in Qt positions, as drawn: confirmed (filled) or suggested (outlined).
+
+    ``colour`` overrides the label's colour (the review window colours candidate spans by
+    how far the annotators agree on them).
+    """
 
     start: int
     end: int
     label: str
     suggested: bool
+    colour: str | None = None
 
 
 class MarkIndex:
@@ -74,7 +79,7 @@ class SpanHighlighter(QSyntaxHighlighter):
         super().__init__(document)
         self.index = MarkIndex()
         self._colours: dict[str, str] = {}
-        self._formats: dict[tuple[str, bool], QTextCharFormat] = {}
+        self._formats: dict[tuple[str, bool], QTextCharFormat] = {}  # (colour, suggested)
 
     def set_labels(self, labels: Sequence[Label]) -> None:
         self._colours = {label.name: label.colour for label in labels}
@@ -83,12 +88,15 @@ class SpanHighlighter(QSyntaxHighlighter):
     def colour(self, label: str) -> str:
         return self._colours.get(label, UNKNOWN_COLOUR)
 
-    def _format(self, label: str, suggested: bool) -> QTextCharFormat:
-        key = (label, suggested)
+    def colour_of(self, mark: Mark) -> str:
+        return mark.colour or self.colour(mark.label)
+
+    def _format(self, mark: Mark) -> QTextCharFormat:
+        key = (self.colour_of(mark), mark.suggested)
         fmt = self._formats.get(key)
         if fmt is None:
-            make = suggested_format if suggested else confirmed_format
-            fmt = self._formats[key] = make(self.colour(label))
+            make = suggested_format if mark.suggested else confirmed_format
+            fmt = self._formats[key] = make(key[0])
         return fmt
 
     def set_marks(
@@ -100,11 +108,15 @@ class SpanHighlighter(QSyntaxHighlighter):
         full: bool = True,
     ) -> None:
         """Replace the marks; repaint everything, or only the blocks whose marks changed."""
-        old = set(self.index.marks)
         marks = [Mark(offsets.to_qt(s.start), offsets.to_qt(s.end), s.label, False) for s in spans]
         marks += [
             Mark(offsets.to_qt(s.start), offsets.to_qt(s.end), s.label, True) for s in suggestions
         ]
+        self.replace_marks(marks, full=full)
+
+    def replace_marks(self, marks: Sequence[Mark], *, full: bool = True) -> None:
+        """Replace the marks (already in Qt positions), as ``set_marks`` does."""
+        old = set(self.index.marks)
         self.index = MarkIndex(marks)
         if full:
             self.rehighlight()
@@ -125,4 +137,4 @@ class SpanHighlighter(QSyntaxHighlighter):
         for mark in self.index.between(block_start, block_end):
             a = max(mark.start, block_start) - block_start
             b = min(mark.end, block_end) - block_start
-            self.setFormat(a, b - a, self._format(mark.label, mark.suggested))
+            self.setFormat(a, b - a, self._format(mark))

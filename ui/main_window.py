@@ -128,6 +128,8 @@ class MainWindow(QMainWindow):
             ActionId.IMPORT: self.project_actions.on_import,
             ActionId.EXPORT: self.project_actions.on_export,
             ActionId.STATISTICS: self.project_actions.on_statistics,
+            ActionId.REVIEW: self.project_actions.on_review,
+            ActionId.AGREEMENT: self.project_actions.on_agreement,
             ActionId.SETTINGS: self.project_actions.on_settings,
             ActionId.LABELS: self.project_actions.on_labels,
             ActionId.CHANGE_ANNOTATOR: self.project_actions.on_change_annotator,
@@ -231,6 +233,7 @@ class MainWindow(QMainWindow):
         """Annotate under another name: its own versions, queue statuses and undo history."""
         self.repo.add_annotator(name)
         self.editor.undo_stack.clear()
+        self.project_actions.close_review()
         self.editor.annotator = name
         self.queue.refresh_annotators(name)
         self.queue.on_filter_changed()
@@ -242,6 +245,7 @@ class MainWindow(QMainWindow):
         """Labels were renamed, recoloured or deleted: redraw everything that shows them."""
         self.labels = self.repo.labels()
         self._apply_labels()
+        self.project_actions.close_review()
         self.editor.undo_stack.clear()  # its commands hold spans under the old names
         document_id = self.document_id
         if document_id is not None:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
-from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QLineEdit
+from PySide6.QtWidgets import QApplication, QFileDialog
 
 from storage.importer import ImportSummary, import_paths
 from storage.repository import ProjectRepository
@@ -19,6 +19,7 @@ from ui.theme import Preferences, apply_theme, load_preferences
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
+    from ui.review_window import ReviewWindow
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +53,7 @@ class ProjectActions(QObject):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
+        self.review_window: ReviewWindow | None = None
 
     def apply_preferences(self, preferences: Preferences | None = None) -> None:
         preferences = preferences or load_preferences()
@@ -93,6 +95,26 @@ class ProjectActions(QObject):
 
         StatsView(self.window.repo, self.window.annotator, self.window).exec()
 
+    def on_review(self) -> None:
+        from ui.review_window import ReviewWindow
+
+        if self.review_window is None:
+            self.review_window = ReviewWindow(self.window.repo, self.window.annotator, self.window)
+        self.review_window.show()
+        self.review_window.raise_()
+        self.review_window.activateWindow()
+
+    def close_review(self) -> None:
+        """The review window reads labels and reviewer when it opens: close it on changes."""
+        if self.review_window is not None:
+            self.review_window.close()
+            self.review_window = None
+
+    def on_agreement(self) -> None:
+        from ui.agreement_view import AgreementView
+
+        AgreementView(self.window.repo, self.window).show()
+
     def on_settings(self) -> None:
         from ui.settings_dialog import SettingsDialog
 
@@ -109,13 +131,9 @@ class ProjectActions(QObject):
         editor.exec()
 
     def on_change_annotator(self) -> None:
-        name, ok = QInputDialog.getText(
-            self.window, "Change annotator", "Annotate as:", QLineEdit.EchoMode.Normal,
-            self.window.annotator,
-        )  # fmt: skip
-        name = name.strip()
-        if ok and name and name != self.window.annotator:
-            from ui.app import settings
+        from ui.app import ask_annotator, settings
 
+        name = ask_annotator(self.window.annotator, self.window)
+        if name and name != self.window.annotator:
             settings().setValue("annotator", name)
             self.window.set_annotator(name)

@@ -126,7 +126,9 @@ def test_export_unknown_annotator_is_named(project: ProjectRepository, tmp_path:
     assert not (tmp_path / "o.jsonl").exists()
 
 
-def test_export_gold_is_a_clear_error(project: ProjectRepository, tmp_path: Path) -> None:
+def test_export_gold_without_gold_versions_is_a_clear_error(
+    project: ProjectRepository, tmp_path: Path
+) -> None:
     with pytest.raises(ExportError) as error:
         export_project(project, ExportOptions("jsonl", tmp_path / "o.jsonl", gold=True))
     assert (

@@ -158,3 +158,18 @@ def test_main_window_other_annotators_version_is_read_only(
     qtbot.keyClick(window.article, Qt.Key.Key_O)
     assert window.spans == [Span(23, 27, "ORG")]
     assert "read-only" in window.statusBar().currentMessage()
+
+
+def test_main_window_opens_review_and_agreement(
+    qtbot: QtBot, tmp_path: Path, open_window: OpenWindow
+) -> None:
+    path = tmp_path / "p.kathode"
+    make_project(path, (ENGLISH, "en"))
+    _, window = open_window(path)
+    from ui.actions import ActionId
+
+    window.actions_by_id[ActionId.REVIEW].trigger()
+    review = window.project_actions.review_window
+    assert review is not None and review.isVisible()
+    window.on_scheme_changed()  # labels changed: the review window is closed
+    assert window.project_actions.review_window is None

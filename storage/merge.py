@@ -1,0 +1,535 @@
+"""Merging another Kathode project into this one: its documents, people's versions and gold
+versions, without ever overwriting what this project has.
+
+The other project is read a page of documents at a time; each page is written in one
+transaction. Documents are matched by content hash (new ones come with their stored tokens);
+a version that this project already has for the same annotator and document is kept as it
+is, and counted as unchanged when the other one is identical, conflicting otherwise. So a
+second merge of the same project changes nothing. The rules are in ``docs/review.md``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, func, insert, select
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+
+from storage import models as m
+from storage.bulk import ImportEntry, annotator_ids, store_batch
+from storage.engine import is_sqlite, make_engine, project_url
+from storage.migrate import HEAD, current_revision
+from storage.repository import ProjectRepository
+from storage.repository_base import display_url_of
+from storage.review import GOLD, PERSON, gold_annotator_id
+from storage.rows import NewDocument, unpack_tokens
+
+log = logging.getLogger(__name__)
+
+PAGE_SIZE = 500
+NOTE_LIMIT = 20
+
+_ANNOTATION = m.AnnotationRow.__table__
+_ANNOTATOR = m.AnnotatorRow.__table__
+_DOCUMENT = m.DocumentRow.__table__
+_SPAN = m.SpanRow.__table__
+_REJECTION = m.RejectionRow.__table__
+_GOLD_SOURCE = m.GoldSourceRow.__table__
+
+SpanKey = tuple[int, int, str]
+
+
+class MergeError(ValueError):
+    """A project that cannot be merged; the message says why, for people."""
+
+
+@dataclass
+class MergeSummary:
+    """What a merge did: counts, and everything it left out or kept."""
+
+    documents_added: int = 0
+    documents_matched: int = 0
+    annotators_added: list[str] = field(default_factory=list)
+    annotations_added: int = 0
+    annotations_unchanged: int = 0
+    annotations_conflicting: int = 0
+    spans_added: int = 0  # of the people's versions added
+    gold_added: int = 0
+    gold_unchanged: int = 0
+    gold_conflicting: int = 0
+    refused: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(
+            self.documents_added
+            or self.annotators_added
+            or self.annotations_added
+            or self.gold_added
+        )
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "documents_added": self.documents_added,
+            "documents_matched": self.documents_matched,
+            "annotators_added": self.annotators_added,
+            "annotations_added": self.annotations_added,
+            "annotations_unchanged": self.annotations_unchanged,
+            "annotations_conflicting": self.annotations_conflicting,
+            "spans_added": self.spans_added,
+            "gold_added": self.gold_added,
+            "gold_unchanged": self.gold_unchanged,
+            "gold_conflicting": self.gold_conflicting,
+            "refused": self.refused,
+            "notes": self.notes,
+        }
+
+    def report(self) -> list[str]:
+        """The summary as lines for people (the CLI prints them)."""
+        lines = [f"note: {note}" for note in self.notes]
+        lines.extend(f"refused: {line}" for line in self.refused)
+        lines.append(
+            f"{self.documents_added} documents added, {self.documents_matched} already here; "
+            f"{len(self.annotators_added)} annotators added"
+            + (f" ({', '.join(self.annotators_added)})" if self.annotators_added else "")
+        )
+        lines.append(
+            f"{self.annotations_added} versions added ({self.spans_added} spans), "
+            f"{self.annotations_unchanged} unchanged, {self.annotations_conflicting} "
+            "conflicting (this project's kept)"
+        )
+        lines.append(
+            f"{self.gold_added} gold versions added, {self.gold_unchanged} unchanged, "
+            f"{self.gold_conflicting} conflicting (this project's kept)"
+        )
+        return lines
+
+    def limited(self, kind: list[str], line: str) -> None:
+        """Add a line to ``notes`` or ``refused``, at most NOTE_LIMIT of them."""
+        if len(kind) < NOTE_LIMIT:
+            kind.append(line)
+        elif len(kind) == NOTE_LIMIT:
+            kind.append("… and more")
+
+
+@dataclass
+class _Version:
+    """One annotation of the other project, with what belongs to it."""
+
+    id: int
+    document_id: int
+    annotator: str
+    kind: str
+    status: str
+    session: str | None
+    reviewer: str | None
+    created_at: datetime
+    updated_at: datetime
+    spans: list[dict[str, Any]] = field(default_factory=list)
+    rejections: list[dict[str, Any]] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+
+    def keys(self) -> set[SpanKey]:
+        return {(s["start"], s["end"], s["label"]) for s in self.spans}
+
+
+@dataclass
+class _Page:
+    documents: list[Any]
+    versions: list[_Version]
+
+
+def merge_project(
+    repo: ProjectRepository,
+    other: str | Path,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> MergeSummary:
+    """Merge the Kathode project ``other`` (a file or a URL) into ``repo``.
+
+    The other project is opened like any project (an older one is migrated to the newest
+    schema first, as opening it in the app would). ``progress(done, total)`` is called
+    after every page of documents.
+    """
+    url = project_url(other)
+    if url == repo.url:
+        raise MergeError("a project cannot be merged into itself")
+    if is_sqlite(url) and not Path(str(url.database)).is_file():
+        raise MergeError(f"no project at {display_url_of(url)}")
+    _check_kathode_project(url)
+    summary = MergeSummary()
+    scheme = {label.name for label in repo.labels()}
+    unknown_labels: set[str] = set()
+    with ProjectRepository.open(other) as source, source.reading() as read:
+        connection = read.connection()
+        total = connection.execute(select(func.count()).select_from(_DOCUMENT)).scalar_one()
+        done = 0
+        if progress:
+            progress(done, total)
+        for page in _pages(connection):
+            with repo.writing() as s:
+                _merge_page(s, page, summary)
+            for version in page.versions:
+                unknown_labels.update(span["label"] for span in version.spans)
+            done += len(page.documents)
+            if progress:
+                progress(done, total)
+    unknown_labels -= scheme
+    if unknown_labels:
+        summary.notes.append(
+            "labels not in this project's scheme: " + ", ".join(sorted(unknown_labels))
+        )
+    log.info("merged %s: %s", display_url_of(url), summary.as_dict())
+    return summary
+
+
+def _check_kathode_project(url: Any) -> None:
+    engine = make_engine(url)
+    try:
+        revision = current_revision(engine)
+    except DBAPIError:
+        raise MergeError(f"{display_url_of(url)} is not a Kathode project") from None
+    finally:
+        engine.dispose()
+    if revision is None:
+        raise MergeError(f"{display_url_of(url)} is not a Kathode project")
+    if revision > HEAD:  # revisions are zero-padded numbers
+        raise MergeError(
+            f"{display_url_of(url)} was made by a newer Kathode (schema {revision}); "
+            "update Kathode to merge it"
+        )
+
+
+# -- reading the other project -------------------------------------------------------------
+
+
+def _pages(connection: Connection) -> Iterator[_Page]:
+    """The other project's documents with their versions, a page at a time by id."""
+    d, a, who = _DOCUMENT, _ANNOTATION, _ANNOTATOR
+    after = 0
+    while True:
+        documents = connection.execute(
+            select(
+                d.c.id,
+                d.c.text,
+                d.c.source,
+                d.c.meta,
+                d.c.language,
+                d.c.tokens,
+                d.c.tokenizer_version,
+            )
+            .where(d.c.id > after)
+            .order_by(d.c.id)
+            .limit(PAGE_SIZE)
+        ).all()
+        if not documents:
+            return
+        first, last = documents[0].id, documents[-1].id
+        rows = connection.execute(
+            select(
+                a.c.id,
+                a.c.document_id,
+                who.c.name,
+                who.c.kind,
+                a.c.status,
+                a.c.session,
+                a.c.reviewer,
+                a.c.created_at,
+                a.c.updated_at,
+            )
+            .join(who, who.c.id == a.c.annotator_id)
+            .where(a.c.document_id.between(first, last))
+            .order_by(a.c.id)
+        ).all()
+        versions = {row.id: _Version(*row) for row in rows}
+        ids = list(versions)
+        if ids:
+            for row in connection.execute(
+                select(
+                    _SPAN.c.annotation_id,
+                    _SPAN.c.start,
+                    _SPAN.c.end,
+                    _SPAN.c.label,
+                    _SPAN.c.source,
+                    _SPAN.c.created_at,
+                    _SPAN.c.updated_at,
+                )
+                .where(_SPAN.c.annotation_id.in_(ids))
+                .order_by(_SPAN.c.id)
+            ).mappings():
+                values = dict(row)
+                versions[values.pop("annotation_id")].spans.append(values)
+            for row in connection.execute(
+                select(
+                    _REJECTION.c.annotation_id,
+                    _REJECTION.c.start,
+                    _REJECTION.c.end,
+                    _REJECTION.c.label,
+                    _REJECTION.c.created_at,
+                )
+                .where(_REJECTION.c.annotation_id.in_(ids))
+                .order_by(_REJECTION.c.id)
+            ).mappings():
+                values = dict(row)
+                versions[values.pop("annotation_id")].rejections.append(values)
+            source = _ANNOTATION.alias("source")
+            for gold_id, name in connection.execute(
+                select(_GOLD_SOURCE.c.gold_annotation_id, who.c.name)
+                .join(source, source.c.id == _GOLD_SOURCE.c.source_annotation_id)
+                .join(who, who.c.id == source.c.annotator_id)
+                .where(_GOLD_SOURCE.c.gold_annotation_id.in_(ids))
+                .order_by(who.c.name)
+            ):
+                versions[gold_id].sources.append(name)
+        yield _Page(list(documents), list(versions.values()))
+        after = last
+
+
+# -- writing into this project -------------------------------------------------------------
+
+
+def _merge_page(s: Session, page: _Page, summary: MergeSummary) -> None:
+    """Write one page into this project inside the open transaction ``s``."""
+    new_documents = [
+        NewDocument(
+            text=row.text,
+            tokens=unpack_tokens(row.text, row.tokens),
+            tokenizer_version=row.tokenizer_version,
+            language=row.language,
+            source=row.source,
+            meta=row.meta,
+        )
+        for row in page.documents
+    ]
+    outcomes = store_batch(s, [ImportEntry(document) for document in new_documents])
+    here: dict[int, int] = {}  # the other project's document id → this project's
+    matched: list[int] = []
+    for row, outcome in zip(page.documents, outcomes, strict=True):
+        here[row.id] = outcome.document_id
+        if outcome.added:
+            summary.documents_added += 1
+        else:
+            summary.documents_matched += 1
+            matched.append(row.id)
+    misaligned = _token_mismatches(s, page, here, matched)
+    versions = [v for v in page.versions if not _empty_open(v)]
+    people = [v for v in versions if v.kind == PERSON]
+    names = {v.annotator for v in people}
+    if names:
+        known = set(s.scalars(select(m.AnnotatorRow.name).where(m.AnnotatorRow.name.in_(names))))
+        summary.annotators_added.extend(sorted(names - known))
+    ids = annotator_ids(s, names) if names else {}
+    _merge_people(s, people, here, ids, misaligned, summary)
+    gold = [v for v in versions if v.kind == GOLD]
+    if gold:
+        _merge_gold(s, gold, here, misaligned, summary)
+
+
+def _empty_open(version: _Version) -> bool:
+    return version.status == "open" and not version.spans and not version.rejections
+
+
+def _token_mismatches(
+    s: Session, page: _Page, here: dict[int, int], matched: Sequence[int]
+) -> dict[int, tuple[set[int], set[int]]]:
+    """For documents both projects have but with other tokens: this project's token starts
+    and ends, against which the other's spans must be checked."""
+    if not matched:
+        return {}
+    theirs = {row.id: list(row.tokens) for row in page.documents}
+    ours = dict(
+        s.execute(
+            select(m.DocumentRow.id, m.DocumentRow.tokens).where(
+                m.DocumentRow.id.in_([here[i] for i in matched])
+            )
+        ).all()
+    )
+    different: dict[int, tuple[set[int], set[int]]] = {}
+    for other_id in matched:
+        flat = list(ours[here[other_id]])
+        if flat != theirs[other_id]:
+            different[other_id] = (set(flat[0::3]), set(flat[1::3]))
+    return different
+
+
+def _aligned(version: _Version, misaligned: dict[int, tuple[set[int], set[int]]]) -> bool:
+    edges = misaligned.get(version.document_id)
+    if edges is None:
+        return True
+    starts, ends = edges
+    return all(s["start"] in starts and s["end"] in ends for s in version.spans)
+
+
+def _existing(
+    s: Session, keys: set[tuple[int, int]]
+) -> dict[tuple[int, int], tuple[int, str, set[SpanKey]]]:
+    """This project's annotations for (document, annotator) keys, with status and spans."""
+    if not keys:
+        return {}
+    found: dict[tuple[int, int], tuple[int, str, set[SpanKey]]] = {}
+    documents = {document for document, _ in keys}
+    for annotation_id, document_id, annotator_id, status in s.execute(
+        select(
+            m.AnnotationRow.id,
+            m.AnnotationRow.document_id,
+            m.AnnotationRow.annotator_id,
+            m.AnnotationRow.status,
+        ).where(m.AnnotationRow.document_id.in_(documents))
+    ):
+        if (document_id, annotator_id) in keys:
+            found[document_id, annotator_id] = (annotation_id, status, set())
+    by_id = {value[0]: value[2] for value in found.values()}
+    if by_id:
+        for annotation_id, start, end, label in s.execute(
+            select(m.SpanRow.annotation_id, m.SpanRow.start, m.SpanRow.end, m.SpanRow.label).where(
+                m.SpanRow.annotation_id.in_(list(by_id))
+            )
+        ):
+            by_id[annotation_id].add((start, end, label))
+    return found
+
+
+def _merge_people(
+    s: Session,
+    people: list[_Version],
+    here: dict[int, int],
+    ids: dict[str, int],
+    misaligned: dict[int, tuple[set[int], set[int]]],
+    summary: MergeSummary,
+) -> None:
+    existing = _existing(s, {(here[v.document_id], ids[v.annotator]) for v in people})
+    fresh: list[_Version] = []
+    for version in people:
+        key = (here[version.document_id], ids[version.annotator])
+        found = existing.get(key)
+        if found is not None:
+            _, status, keys = found
+            if status == version.status and keys == version.keys():
+                summary.annotations_unchanged += 1
+            else:
+                summary.annotations_conflicting += 1
+                summary.limited(
+                    summary.notes,
+                    f"document {key[0]} ({version.annotator}): this project's version was "
+                    "kept; the other project's differs",
+                )
+            continue
+        if not _aligned(version, misaligned):
+            summary.limited(
+                summary.refused,
+                f"document {key[0]} ({version.annotator}): its spans do not align with this "
+                "project's tokens of the same text; not merged",
+            )
+            continue
+        fresh.append(version)
+    _, span_count = _insert_versions(s, fresh, here, ids)
+    summary.spans_added += span_count
+    summary.annotations_added += len(fresh)
+
+
+def _merge_gold(
+    s: Session,
+    gold: list[_Version],
+    here: dict[int, int],
+    misaligned: dict[int, tuple[set[int], set[int]]],
+    summary: MergeSummary,
+) -> None:
+    gold_id = gold_annotator_id(s, create=True)
+    assert gold_id is not None
+    existing = _existing(s, {(here[v.document_id], gold_id) for v in gold})
+    fresh: list[_Version] = []
+    for version in gold:
+        document_id = here[version.document_id]
+        found = existing.get((document_id, gold_id))
+        if found is not None:
+            if found[2] == version.keys():
+                summary.gold_unchanged += 1
+            else:
+                summary.gold_conflicting += 1
+                summary.limited(
+                    summary.notes,
+                    f"document {document_id}: this project's gold version was kept; the "
+                    "other project's differs",
+                )
+            continue
+        if not _aligned(version, misaligned):
+            summary.limited(
+                summary.refused,
+                f"document {document_id} (gold): its spans do not align with this project's "
+                "tokens of the same text; not merged",
+            )
+            continue
+        fresh.append(version)
+    if not fresh:
+        return
+    new_ids, _ = _insert_versions(s, fresh, here, {GOLD: gold_id})
+    summary.gold_added += len(fresh)
+    # The versions a gold version was made from, as this project has them now.
+    wanted = {(here[v.document_id], name) for v in fresh for name in v.sources}
+    sources: dict[tuple[int, str], int] = {}
+    if wanted:
+        for annotation_id, document_id, name in s.execute(
+            select(m.AnnotationRow.id, m.AnnotationRow.document_id, m.AnnotatorRow.name)
+            .join(m.AnnotatorRow, m.AnnotatorRow.id == m.AnnotationRow.annotator_id)
+            .where(m.AnnotationRow.document_id.in_({d for d, _ in wanted}))
+            .where(m.AnnotatorRow.kind == PERSON)
+        ):
+            sources[document_id, name] = annotation_id
+    links = [
+        {"gold_annotation_id": new_id, "source_annotation_id": sources[key]}
+        for version, new_id in zip(fresh, new_ids, strict=True)
+        for key in [(here[version.document_id], name) for name in version.sources]
+        if key in sources
+    ]
+    if links:
+        s.execute(insert(m.GoldSourceRow), links)
+
+
+def _insert_versions(
+    s: Session,
+    versions: list[_Version],
+    here: dict[int, int],
+    ids: dict[str, int],
+) -> tuple[list[int], int]:
+    """Insert annotations with their spans and rejections: their new ids, in order, and
+    the number of spans."""
+    if not versions:
+        return [], 0
+    inserted = s.execute(
+        insert(m.AnnotationRow).returning(m.AnnotationRow.id, sort_by_parameter_order=True),
+        [
+            {
+                "document_id": here[v.document_id],
+                "annotator_id": ids[v.annotator],
+                "status": v.status,
+                "session": v.session,
+                "reviewer": v.reviewer,
+                "created_at": v.created_at,
+                "updated_at": v.updated_at,
+            }
+            for v in versions
+        ],
+    )
+    new_ids = [row[0] for row in inserted.all()]
+    spans = [
+        {"annotation_id": new_id, **span}
+        for version, new_id in zip(versions, new_ids, strict=True)
+        for span in version.spans
+    ]
+    if spans:
+        s.execute(insert(m.SpanRow), spans)
+    rejections = [
+        {"annotation_id": new_id, **rejection}
+        for version, new_id in zip(versions, new_ids, strict=True)
+        for rejection in version.rejections
+    ]
+    if rejections:
+        s.execute(insert(m.RejectionRow), rejections)
+    return new_ids, len(spans)

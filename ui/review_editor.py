@@ -1,0 +1,383 @@
+"""The reviewer's gold draft of one document, and every review decision as an undo command.
+
+Each decision (take a span, drop one, take a whole version, label freely, pre-merge) is a
+``GoldEdit`` that writes through ``repo.edit_gold`` before it is pushed, like the annotation
+window's commands; the decision that creates a document's gold version writes it with
+``repo.save_gold`` and its undo discards it, so the document is unreviewed again. The gold
+version in the database is the draft: nothing is held only in memory except which
+candidates the reviewer dropped without them ever having been in gold.
+"""
+
+from __future__ import annotations
+
+import itertools
+from bisect import bisect_left
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import Enum
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from core.documents import Document
+from core.review import ReviewSpan, compare_versions, premerge
+from core.spans import Span
+from core.tokens import MisalignedSpanError, snap_to_tokens
+from storage.repository import ProjectRepository, StorageError
+
+ALL_AGREE = 1.0
+MAJORITY = 0.5
+
+Key = tuple[int, int, str]
+
+
+def key(span: Span) -> Key:
+    """Spans are the same decision whatever their source: offsets and label."""
+    return (span.start, span.end, span.label)
+
+
+class Decision(Enum):
+    """Where a candidate span stands in the gold draft."""
+
+    OPEN = "open"
+    TAKEN = "in gold"
+    DROPPED = "dropped"
+    REPLACED = "replaced"  # an overlapping span is in gold instead
+
+
+@dataclass(frozen=True)
+class GoldChange:
+    """What an applied decision changed, so the views update without reading it all back."""
+
+    remove: tuple[Span, ...] = ()
+    add: tuple[Span, ...] = ()
+    sources: tuple[str, ...] = ()
+    drop: tuple[Key, ...] = ()
+    undrop: tuple[Key, ...] = ()
+    exists: bool = True  # whether the document has a gold version afterwards
+
+
+class GoldEdit(QUndoCommand):
+    """One review decision: spans out of and into the gold version, its sources, drops."""
+
+    def __init__(
+        self,
+        editor: ReviewEditor,
+        document_id: int,
+        text: str,
+        *,
+        remove: Iterable[Span] = (),
+        add: Iterable[Span] = (),
+        sources: Iterable[str] | None = None,
+        drop: Iterable[Key] = (),
+        undrop: Iterable[Key] = (),
+    ) -> None:
+        super().__init__(text)
+        self.editor = editor
+        self.document_id = document_id
+        self.before = tuple(editor.sources)
+        self.forward = GoldChange(
+            remove=tuple(remove),
+            add=tuple(add),
+            sources=self.before if sources is None else tuple(sorted(set(sources))),
+            drop=tuple(drop),
+            undrop=tuple(undrop),
+        )
+        self.backward = GoldChange(
+            remove=self.forward.add,
+            add=self.forward.remove,
+            sources=self.before,
+            drop=self.forward.undrop,
+            undrop=self.forward.drop,
+            exists=editor.has_gold,
+        )
+        self.creates = not editor.has_gold  # the document's first gold version
+        self._skip_redo = False
+
+    def _write(self, change: GoldChange) -> None:
+        repo, reviewer = self.editor.repo, self.editor.reviewer
+        if not change.exists:
+            repo.discard_gold(self.document_id)
+        elif self.creates and change is self.forward:
+            repo.save_gold(self.document_id, reviewer, list(change.add), list(change.sources))
+        else:
+            repo.edit_gold(
+                self.document_id, reviewer,
+                remove=change.remove, add=change.add, sources=list(change.sources),
+            )  # fmt: skip
+
+    def apply(self) -> None:
+        """Write the decision now; the push that follows does not write it again."""
+        self._write(self.forward)
+        self._skip_redo = True
+
+    def redo(self) -> None:
+        if self._skip_redo:
+            self._skip_redo = False
+            return
+        self.editor.show_document(self.document_id, premerge=False)
+        self._write(self.forward)
+        self.editor.after_edit(self.document_id, self.forward)
+
+    def undo(self) -> None:
+        self.editor.show_document(self.document_id, premerge=False)
+        self._write(self.backward)
+        self.editor.after_edit(self.document_id, self.backward)
+
+
+class ReviewEditor(QObject):
+    """Holds the open document's versions, candidates and gold draft for one reviewer."""
+
+    document_opened = Signal(int)
+    gold_changed = Signal(int)  # the document whose gold version was written
+    message = Signal(str)
+
+    def __init__(self, repo: ProjectRepository, reviewer: str) -> None:
+        super().__init__()
+        self.repo = repo
+        self.reviewer = reviewer
+        self.threshold = ALL_AGREE
+        self.undo_stack = QUndoStack(self)
+        self.document: Document | None = None
+        self.versions: dict[str, list[Span]] = {}
+        self.candidates: list[ReviewSpan] = []
+        self.gold: list[Span] = []
+        self.sources: list[str] = []
+        self.has_gold = False
+        self._dropped: dict[int, set[Key]] = {}  # per document, for this session
+
+    @property
+    def document_id(self) -> int | None:
+        return self.document.id if self.document else None
+
+    @property
+    def annotators(self) -> list[str]:
+        return sorted(self.versions)
+
+    # -- loading -------------------------------------------------------------------------
+
+    def show_document(self, document_id: int, *, premerge: bool = True) -> None:
+        """Open a document (a no-op when it is open); pre-merge it if it has no gold yet
+        (not when an undo or redo brings it back: that must not push a command)."""
+        if self.document is not None and self.document.id == document_id:
+            return
+        self.document = self.repo.document(document_id)
+        self.versions = {
+            name: list(annotation.spans)
+            for name, annotation in self.repo.versions(document_id).items()
+        }
+        self.candidates = sorted(
+            compare_versions(self.versions), key=lambda c: (key(c.span), sorted(c.annotators))
+        )
+        gold = self.repo.gold(document_id)
+        self.has_gold = gold is not None
+        self.gold = sorted(gold.spans, key=key) if gold is not None else []
+        self.sources = list(self.repo.gold_info(document_id)[1]) if gold is not None else []
+        self.document_opened.emit(document_id)
+        if premerge and gold is None and self.versions:
+            self.premerge(automatic=True)
+
+    def after_edit(self, document_id: int, change: GoldChange) -> None:
+        """Take in a written decision: the lists are updated in place, not read back."""
+        dropped = self._dropped.setdefault(document_id, set())
+        dropped.difference_update(change.undrop)
+        dropped.update(change.drop)
+        if document_id == self.document_id:
+            self.has_gold = change.exists
+            gone = {key(s) for s in (*change.remove, *change.add)}  # no span twice
+            kept = [s for s in self.gold if key(s) not in gone]
+            self.gold = sorted([*kept, *change.add], key=key)
+            self.sources = list(change.sources)
+        self.gold_changed.emit(document_id)
+
+    # -- queries -------------------------------------------------------------------------
+
+    def decisions(self) -> list[tuple[ReviewSpan, Decision]]:
+        """Every candidate with its decision, in text order (one pass over the gold)."""
+        taken = {key(s) for s in self.gold}
+        dropped = self._dropped.get(self.document.id, set()) if self.document else set()
+        starts = [s.start for s in self.gold]
+        reach = list(itertools.accumulate((s.end for s in self.gold), max))
+        result = []
+        for candidate in self.candidates:
+            span = candidate.span
+            k = key(span)
+            if k in taken:
+                decision = Decision.TAKEN
+            elif k in dropped:
+                decision = Decision.DROPPED
+            else:
+                i = bisect_left(starts, span.end)  # gold spans starting before it ends
+                overlaps = i > 0 and reach[i - 1] > span.start
+                decision = Decision.REPLACED if overlaps else Decision.OPEN
+            result.append((candidate, decision))
+        return result
+
+    def open_candidates(self) -> list[ReviewSpan]:
+        return [c for c, d in self.decisions() if d is Decision.OPEN]
+
+    def candidate_at(self, start: int, end: int | None = None) -> ReviewSpan | None:
+        """The open candidate under a caret (or touching a selection)."""
+        spans = self.open_candidates()
+        found = _at([c.span for c in spans], start, start if end is None else end)
+        return next((c for c in spans if c.span is found), None)
+
+    def gold_at(self, start: int, end: int | None = None) -> Span | None:
+        return _at(self.gold, start, start if end is None else end)
+
+    def ordered_marks(self) -> list[Span]:
+        """Gold spans and open candidates in text order, for Tab and Shift+Tab."""
+        return sorted([*self.gold, *(c.span for c in self.open_candidates())], key=key)
+
+    def who_marked(self, span: Span) -> list[str]:
+        """The annotators whose version holds exactly this span."""
+        return sorted(n for n, spans in self.versions.items() if key(span) in map(key, spans))
+
+    # -- decisions -----------------------------------------------------------------------
+
+    def _push(self, command: GoldEdit) -> bool:
+        if self.document is None:
+            return False
+        try:
+            for span in command.forward.add:
+                self.repo.check_aligned(command.document_id, span)
+            command.apply()
+        except (MisalignedSpanError, StorageError, ValueError) as exc:
+            self.message.emit(str(exc))
+            return False
+        self.undo_stack.push(command)
+        self.after_edit(command.document_id, command.forward)
+        return True
+
+    def take(self, candidate: ReviewSpan, label: str | None = None) -> bool:
+        """Put a candidate into gold (with another label if given), replacing overlaps."""
+        if self.document is None:
+            return False
+        span = candidate.span
+        if label is not None and label != span.label:
+            span = Span(span.start, span.end, label, span.source)
+        if key(span) in {key(s) for s in self.gold}:
+            return True
+        clashes = [s for s in self.gold if s.overlaps(span)]
+        who = ", ".join(sorted(candidate.annotators))
+        return self._push(GoldEdit(
+            self, self.document.id, f"Take {span.label} “{self._text(span)}” ({who})",
+            remove=clashes, add=[span], sources=[*self.sources, *candidate.annotators],
+            undrop=[key(candidate.span)],
+        ))  # fmt: skip
+
+    def drop(self, candidate: ReviewSpan) -> bool:
+        """Leave a candidate out of gold (taking it out if it was in)."""
+        if self.document is None:
+            return False
+        k = key(candidate.span)
+        remove = [s for s in self.gold if key(s) == k]
+        return self._push(GoldEdit(
+            self, self.document.id, f"Drop {candidate.span.label} “{self._text(candidate.span)}”",
+            remove=remove, drop=[k],
+        ))  # fmt: skip
+
+    def remove_gold(self, span: Span) -> bool:
+        """Take a span out of gold; a candidate with the same value counts as dropped."""
+        if self.document is None or span not in self.gold:
+            return False
+        drop = [key(span)] if any(key(c.span) == key(span) for c in self.candidates) else []
+        return self._push(GoldEdit(
+            self, self.document.id, f"Drop {span.label} “{self._text(span)}”",
+            remove=[span], drop=drop,
+        ))  # fmt: skip
+
+    def take_at(self, start: int, end: int) -> bool:
+        candidate = self.candidate_at(start, end)
+        if candidate is None:
+            self.message.emit("No open candidate span under the cursor.")
+            return False
+        return self.take(candidate)
+
+    def drop_at(self, start: int, end: int) -> bool:
+        """Drop the gold span under the cursor, or else the open candidate there."""
+        span = self.gold_at(start, end)
+        if span is not None:
+            return self.remove_gold(span)
+        candidate = self.candidate_at(start, end)
+        if candidate is not None:
+            return self.drop(candidate)
+        self.message.emit("No span under the cursor.")
+        return False
+
+    def take_version(self, annotator: str) -> bool:
+        """Make one annotator's whole version the gold version."""
+        if self.document is None or annotator not in self.versions:
+            return False
+        spans = self.versions[annotator]
+        return self._push(GoldEdit(
+            self, self.document.id, f"Take {annotator}'s version ({len(spans)} spans)",
+            remove=self.gold, add=spans, sources=[annotator],
+        ))  # fmt: skip
+
+    def premerge(self, *, automatic: bool = False) -> bool:
+        """Add the spans enough annotators agree on (``threshold``) that gold lacks."""
+        if self.document is None:
+            return False
+        new: list[Span] = []
+        for span in sorted(premerge(self.versions, threshold=self.threshold), key=key):
+            # A tie at "majority" can agree on two overlapping spans: the first one wins.
+            if not _overlapping(self.gold, span) and not _overlapping(new, span):
+                new.append(span)
+        if not new and not automatic:
+            self.message.emit("Nothing to pre-merge: no agreed span is missing from gold.")
+            return False
+        if not new and not self.has_gold:
+            return False  # no gold yet and nothing agreed: leave the document unreviewed
+        who = {n for s in new for n in self.who_marked(s)}
+        how = "all agree" if self.threshold >= ALL_AGREE else "majority"
+        return self._push(GoldEdit(
+            self, self.document.id, f"Pre-merge {len(new)} spans ({how})",
+            add=new, sources=[*self.sources, *who],
+        ))  # fmt: skip
+
+    def label_selection(self, start: int, end: int, label: str) -> bool:
+        """A label key: relabel the gold span or take the candidate under the caret with
+        that label, or add the selection (snapped to tokens), replacing what it overlaps."""
+        if self.document is None:
+            return False
+        if start == end:
+            span = self.gold_at(start)
+            if span is not None:
+                if span.label == label:
+                    return True
+                new = Span(span.start, span.end, label)
+                return self._push(GoldEdit(
+                    self, self.document.id, f"Relabel as {label}", remove=[span], add=[new],
+                ))  # fmt: skip
+            candidate = self.candidate_at(start)
+            if candidate is not None:
+                return self.take(candidate, label)
+            self.message.emit("Select some text first, then press a label key.")
+            return False
+        snapped = snap_to_tokens(self.document.tokens, start, end)
+        if snapped is None:
+            self.message.emit("The selection holds no token.")
+            return False
+        span = Span(snapped[0], snapped[1], label)
+        clashes = [s for s in self.gold if s.overlaps(span)]
+        return self._push(GoldEdit(
+            self, self.document.id, f"{label} “{self._text(span)}”", remove=clashes, add=[span],
+        ))  # fmt: skip
+
+    def _text(self, span: Span) -> str:
+        return span.text_in(self.document.text) if self.document else ""
+
+
+def _overlapping(spans: Sequence[Span], span: Span) -> bool:
+    return any(s.overlaps(span) for s in spans)
+
+
+def _at(spans: Sequence[Span], start: int, end: int) -> Span | None:
+    for span in spans:
+        if start == end:
+            if span.start <= start < span.end or (span.end == start and span.start < start):
+                return span
+        elif span.start < end and start < span.end:
+            return span
+    return None

@@ -1,0 +1,370 @@
+"""The review window: composes the queue, the gold view, the versions and the candidate
+panel, creates the actions and wires the signals.
+
+Decisions and their undo commands live in ``ui.review_editor``; every one is written to the
+gold version at once, so there is nothing to save.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import Enum, auto
+from functools import partial
+from html import escape
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.labels import Label
+from core.review import ReviewSpan
+from core.spans import Span
+from storage.repository import ProjectRepository
+from ui.actions import ActionSpec, tooltip
+from ui.agreement_view import AgreementView
+from ui.review_editor import Decision, ReviewEditor
+from ui.review_panel import ReviewPanel
+from ui.review_queue import ReviewQueuePanel
+from ui.review_view import GoldView, VersionStack
+
+
+class ReviewActionId(Enum):
+    TAKE = auto()
+    DROP = auto()
+    NEXT_SPAN = auto()
+    PREVIOUS_SPAN = auto()
+    PREMERGE = auto()
+    STACKED = auto()
+    NEXT_DOCUMENT = auto()
+    PREVIOUS_DOCUMENT = auto()
+    REFRESH_QUEUE = auto()
+    UNDO = auto()
+    REDO = auto()
+    AGREEMENT = auto()
+    CLOSE = auto()
+
+
+REVIEW_ACTIONS: dict[ReviewActionId, ActionSpec] = {
+    ReviewActionId.TAKE: ActionSpec(
+        "&Take span", ("Return", "Enter"), "Put the candidate under the cursor into gold", "Span"
+    ),
+    ReviewActionId.DROP: ActionSpec(
+        "&Drop span",
+        ("Delete",),
+        "Leave the candidate under the cursor out of gold, or take the gold span out",
+        "Span",
+    ),
+    ReviewActionId.NEXT_SPAN: ActionSpec(
+        "Next span", ("Tab",), "Select the next gold span or candidate", "Span"
+    ),
+    ReviewActionId.PREVIOUS_SPAN: ActionSpec(
+        "Previous span", ("Shift+Tab",), "Select the previous gold span or candidate", "Span"
+    ),
+    ReviewActionId.PREMERGE: ActionSpec(
+        "&Pre-merge agreed spans",
+        ("Ctrl+M",),
+        "Add the spans all annotators (or a majority) agree on that gold lacks",
+        "Document",
+    ),
+    ReviewActionId.STACKED: ActionSpec(
+        "&Stacked versions",
+        ("Ctrl+Shift+V",),
+        "Show the annotators' versions one above the other",
+        "View",
+    ),
+    ReviewActionId.NEXT_DOCUMENT: ActionSpec(
+        "&Next document", ("Alt+Down",), "Open the next document in the review queue", "Document"
+    ),
+    ReviewActionId.PREVIOUS_DOCUMENT: ActionSpec(
+        "P&revious document", ("Alt+Up",), "Open the previous document in the queue", "Document"
+    ),
+    ReviewActionId.REFRESH_QUEUE: ActionSpec(
+        "Re&fresh queue",
+        ("F5",),
+        "Read the review queue again (annotators may have finished more documents)",
+        "Document",
+    ),
+    ReviewActionId.UNDO: ActionSpec(
+        "&Undo", ("Ctrl+Z", "Backspace"), "Undo the last decision", "Edit"
+    ),
+    ReviewActionId.REDO: ActionSpec(
+        "&Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "Redo the decision just undone", "Edit"
+    ),
+    ReviewActionId.AGREEMENT: ActionSpec(
+        "&Agreement…", ("Ctrl+Shift+G",), "Agreement figures between annotators", "View"
+    ),
+    ReviewActionId.CLOSE: ActionSpec("&Close", ("Ctrl+W",), "Close the review window", "Document"),
+}
+
+
+class ReviewWindow(QMainWindow):
+    """One reviewer settling gold versions of a project's documents."""
+
+    def __init__(
+        self, repo: ProjectRepository, reviewer: str, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("reviewWindow")
+        self.repo = repo
+        self.labels: list[Label] = repo.labels()
+        self.editor = ReviewEditor(repo, reviewer)
+        self.queue = ReviewQueuePanel(repo, self)
+        self.gold_view = GoldView(self)
+        self.versions = VersionStack(self)
+        self.panel = ReviewPanel(self)
+        self.heading = QLabel(self)
+        self.heading.setObjectName("reviewHeading")
+        self.heading.setTextFormat(Qt.TextFormat.RichText)
+        self.stacked = QCheckBox("Stacked versions", self)
+        self.stacked.setObjectName("stackedToggle")
+        self.actions_by_id: dict[ReviewActionId, QAction] = {}
+        self.label_actions: dict[str, QAction] = {}
+        self.agreement_view: AgreementView | None = None
+        self._compose()
+        self._create_actions()
+        self._create_menus()
+        self._connect_signals()
+        self.setWindowTitle(f"Kathode review — {repo.name} — {reviewer}")
+        self.resize(1600, 900)
+        first = self.queue.current_document()  # chosen before the signals were wired
+        if first is not None:
+            self.editor.show_document(first)
+        else:
+            self.statusBar().showMessage("Nothing to review: no document has a version yet.")
+
+    @property
+    def reviewer(self) -> str:
+        return self.editor.reviewer
+
+    @property
+    def document_id(self) -> int | None:
+        return self.editor.document_id
+
+    # -- composition ---------------------------------------------------------------------
+
+    def _compose(self) -> None:
+        self.versions.hide()
+        self.versions.follow(self.gold_view.verticalScrollBar())
+        self.versions.set_labels(self.labels)
+        self.gold_view.set_labels(self.labels)
+        self.panel.model.set_colours({label.name: label.colour for label in self.labels})
+        middle = QSplitter(Qt.Orientation.Vertical, self)
+        middle.addWidget(self.gold_view)
+        middle.addWidget(self.versions)
+        middle.setChildrenCollapsible(False)
+        top = QHBoxLayout()
+        top.setContentsMargins(6, 4, 6, 0)
+        top.addWidget(self.heading, 1)
+        top.addWidget(self.stacked)
+        centre = QWidget(self)
+        layout = QVBoxLayout(centre)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addLayout(top)
+        layout.addWidget(middle, 1)
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(self.queue)
+        splitter.addWidget(centre)
+        splitter.addWidget(self.panel)
+        splitter.setStretchFactor(1, 4)
+        splitter.setSizes([390, 630, 560])
+        self.setCentralWidget(splitter)
+
+    def _create_actions(self) -> None:
+        stack = self.editor.undo_stack
+        slots: dict[ReviewActionId, Callable[[], object]] = {
+            ReviewActionId.TAKE: self.on_take_at_cursor,
+            ReviewActionId.DROP: self.on_drop_at_cursor,
+            ReviewActionId.NEXT_SPAN: lambda: self.on_jump_span(1),
+            ReviewActionId.PREVIOUS_SPAN: lambda: self.on_jump_span(-1),
+            ReviewActionId.PREMERGE: self.editor.premerge,
+            ReviewActionId.STACKED: self.stacked.toggle,
+            ReviewActionId.NEXT_DOCUMENT: lambda: self.queue.step(1),
+            ReviewActionId.PREVIOUS_DOCUMENT: lambda: self.queue.step(-1),
+            ReviewActionId.REFRESH_QUEUE: self.on_refresh_queue,
+            ReviewActionId.UNDO: stack.undo,
+            ReviewActionId.REDO: stack.redo,
+            ReviewActionId.AGREEMENT: self.on_agreement,
+            ReviewActionId.CLOSE: self.close,
+        }
+        for action_id, slot in slots.items():
+            spec = REVIEW_ACTIONS[action_id]
+            action = QAction(spec.text, self)
+            action.setShortcuts([QKeySequence(k) for k in spec.keys])
+            action.setToolTip(tooltip(spec))
+            action.setStatusTip(spec.help)
+            action.triggered.connect(slot)
+            self.addAction(action)
+            self.actions_by_id[action_id] = action
+        stack.canUndoChanged.connect(self.actions_by_id[ReviewActionId.UNDO].setEnabled)
+        stack.canRedoChanged.connect(self.actions_by_id[ReviewActionId.REDO].setEnabled)
+        self.actions_by_id[ReviewActionId.UNDO].setEnabled(False)
+        self.actions_by_id[ReviewActionId.REDO].setEnabled(False)
+        self.stacked.setToolTip(tooltip(REVIEW_ACTIONS[ReviewActionId.STACKED]))
+        for label in self.labels:
+            action = QAction(label.name, self)
+            if label.key:
+                action.setShortcut(QKeySequence(label.key))
+            action.setToolTip(f"{label.definition} ({label.key})")
+            action.triggered.connect(lambda _=False, name=label.name: self.on_label(name))
+            self.addAction(action)
+            self.label_actions[label.name] = action
+
+    def _create_menus(self) -> None:
+        menus: dict[str, QMenu] = {}
+        for action_id, action in self.actions_by_id.items():
+            group = REVIEW_ACTIONS[action_id].group
+            if group not in menus:
+                menus[group] = self.menuBar().addMenu(f"&{group}")
+            menus[group].addAction(action)
+        labels = self.menuBar().addMenu("&Labels")
+        for action in self.label_actions.values():
+            labels.addAction(action)
+
+    def _connect_signals(self) -> None:
+        self.queue.document_chosen.connect(self.on_document_chosen)
+        self.editor.document_opened.connect(self.on_document_opened)
+        self.editor.gold_changed.connect(self.on_gold_changed)
+        self.editor.message.connect(self.on_message)
+        self.gold_view.cursorPositionChanged.connect(self.on_cursor_moved)
+        self.gold_view.context_requested.connect(self.on_context_menu)
+        self.panel.candidate_chosen.connect(self.on_candidate_chosen)
+        self.panel.take_requested.connect(self.on_take)
+        self.panel.drop_requested.connect(self.on_drop)
+        self.panel.version_requested.connect(self.editor.take_version)
+        self.panel.premerge_requested.connect(self.editor.premerge)
+        self.panel.threshold_changed.connect(self.on_threshold_changed)
+        self.stacked.toggled.connect(self.on_stacked)
+
+    # -- documents -----------------------------------------------------------------------
+
+    def on_document_chosen(self, document_id: int) -> None:
+        self.editor.show_document(document_id)
+
+    def on_document_opened(self, document_id: int) -> None:
+        editor = self.editor
+        self.gold_view.show_review(editor.document, editor.gold, editor.open_candidates())
+        self.versions.show_versions(editor.document, editor.versions)
+        self.panel.set_versions(editor.annotators)
+        self._show_decisions()
+        self.queue.select_document(document_id)
+        self.gold_view.setFocus()
+
+    def on_gold_changed(self, document_id: int) -> None:
+        if document_id != self.document_id:
+            self.queue.model.set_reviewed(document_id, self.repo.gold(document_id) is not None)
+            return
+        self.queue.model.set_reviewed(document_id, self.editor.has_gold)
+        self.gold_view.update_review(self.editor.gold, self.editor.open_candidates())
+        self._show_decisions()
+        if not self.gold_view.textCursor().hasSelection():
+            self.on_cursor_moved()
+
+    def _show_decisions(self) -> None:
+        editor = self.editor
+        document = editor.document
+        rows = editor.decisions()
+        self.panel.model.set_candidates(document.text if document else "", rows)
+        open_count = sum(1 for _, d in rows if d is Decision.OPEN)
+        sources = ", ".join(editor.sources) or "—"
+        self.panel.summary.setText(
+            f"{len(rows)} candidate spans, {open_count} open · gold: {len(editor.gold)} spans"
+            f" from {sources}"
+        )
+        title = escape(document.title) if document else ""
+        versions = ", ".join(editor.annotators) or "no versions"
+        state = "gold version" if editor.has_gold else "no gold version yet"
+        self.heading.setText(f"<b>{title}</b> — {escape(versions)} — {state}")
+
+    def on_refresh_queue(self) -> None:
+        self.queue.refresh_filters()
+        self.queue.on_filter_changed()
+
+    def on_threshold_changed(self, threshold: float) -> None:
+        self.editor.threshold = threshold
+
+    def on_stacked(self, shown: bool) -> None:
+        self.versions.setVisible(shown)
+
+    def on_agreement(self) -> None:
+        if self.agreement_view is None:
+            self.agreement_view = AgreementView(self.repo, self)
+        else:
+            self.agreement_view.refresh()
+        self.agreement_view.show()
+        self.agreement_view.raise_()
+
+    def on_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, 6000)
+
+    # -- spans ---------------------------------------------------------------------------
+
+    def on_take_at_cursor(self) -> None:
+        self.editor.take_at(*self.gold_view.selection())
+
+    def on_drop_at_cursor(self) -> None:
+        self.editor.drop_at(*self.gold_view.selection())
+
+    def on_take(self, candidate: ReviewSpan) -> None:
+        self.editor.take(candidate)
+
+    def on_drop(self, candidate: ReviewSpan) -> None:
+        self.editor.drop(candidate)
+
+    def on_label(self, label: str) -> None:
+        self.editor.label_selection(*self.gold_view.selection(), label)
+
+    def on_cursor_moved(self) -> None:
+        """The candidate under the caret is the one the panel's Take and Drop act on."""
+        candidate = self.editor.candidate_at(*self.gold_view.selection())
+        if candidate is not None:
+            self.panel.select(candidate)
+
+    def on_context_menu(self, menu: QMenu, offset: int) -> None:
+        span = self.editor.gold_at(offset)
+        candidate = self.editor.candidate_at(offset)
+        if span is not None:
+            self._select(span)
+            menu.addAction(f"Drop {span.label} from gold", lambda: self.editor.remove_gold(span))
+        elif candidate is not None:
+            self._select(candidate.span)
+            who = ", ".join(sorted(candidate.annotators))
+            menu.addAction(f"Take {candidate.span.label} ({who})",
+                           lambda: self.editor.take(candidate))  # fmt: skip
+            menu.addAction("Drop", lambda: self.editor.drop(candidate))
+        else:
+            return
+        relabel = menu.addMenu("Label as")
+        for label in self.labels:
+            relabel.addAction(label.name, partial(self.on_label, label.name))
+
+    def on_candidate_chosen(self, candidate: ReviewSpan) -> None:
+        self._select(candidate.span)
+        self.statusBar().showMessage(
+            f"{candidate.span.label} marked by {', '.join(sorted(candidate.annotators))}", 4000
+        )
+
+    def on_jump_span(self, step: int) -> None:
+        marks = self.editor.ordered_marks()
+        if not marks:
+            return
+        start, end = self.gold_view.selection()
+        if step > 0:
+            first = start if start == end else start + 1
+            target = next((m for m in marks if m.start >= first), marks[0])
+        else:
+            target = next((m for m in reversed(marks) if m.start < start), marks[-1])
+        self._select(target)
+
+    def _select(self, span: Span) -> None:
+        self.gold_view.select_range(span.start, span.end)
+        self.gold_view.setFocus()
