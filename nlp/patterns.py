@@ -16,7 +16,8 @@ from typing import Any
 
 PATTERNS_DIR = Path(__file__).resolve().parents[1] / "resources" / "patterns"
 
-# Kathode's label scheme (the labels a pattern, and so a rule suggestion, may carry).
+# Kathode's label scheme: the labels a pattern, and so a suggestion, may carry (the names in
+# resources/labels/battery.json; a test keeps the two equal).
 LABELS = frozenset(
     {
         "ORG", "PERSON", "LOC", "FACILITY", "PRODUCT", "CHEMISTRY", "MATERIAL", "COMPONENT",

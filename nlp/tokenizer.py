@@ -9,9 +9,14 @@ Rules on top of spaCy's defaults, in both languages:
   (``Lithium-Eisenphosphat-Batterien`` -> ``Lithium - Eisenphosphat - Batterien``,
   ``4680er-Zellen`` -> ``4680er - Zellen``), so a part can be marked on its own;
 * acronym genitives and plurals split off their ``s`` (``GMs`` -> ``GM s``, ``CATLs``);
-* a number glued to a unit splits (``40GWh`` -> ``40 GWh``), while compound units stay one
-  token (``Wh/kg``, ``kWh/kg``, ``km/h``, ``€/kWh``) and German abbreviations keep their
-  period (``1,5 Mrd. Euro``).
+* a number glued to a unit splits (``40GWh`` -> ``40 GWh``, ``$1.5bn`` -> ``1.5 bn``), while
+  compound units stay one token (``Wh/kg``, ``kWh/kg``, ``km/h``, ``€/kWh``) and German
+  abbreviations keep their period (``1,5 Mrd. Euro``);
+* a period after a four-digit number is split off (``bis 2030.``, ``am 14.03.2026.``): German
+  keeps ordinals such as ``23.`` whole, but a year with a period ends a sentence.
+
+Version history: ``kathode-tok-1`` first rules; ``kathode-tok-2`` splits ``2030.`` and
+``1.5bn``.
 """
 
 from __future__ import annotations
@@ -26,13 +31,13 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
-TOKENIZER_VERSION = "kathode-tok-1"
+TOKENIZER_VERSION = "kathode-tok-2"
 LANGUAGES = ("de", "en")
 
 HYPHENS = r"\-–‑"
 UNITS = (
     "GWh", "MWh", "kWh", "Wh", "GW", "MW", "kW", "W", "Ah", "mAh", "kV", "V",
-    "Mt", "kt", "t", "kg", "g", "km", "m", "mm", "µm", "nm", "%", "°C",
+    "Mt", "kt", "t", "kg", "g", "km", "m", "mm", "µm", "nm", "%", "°C", "bn", "mn",
 )  # fmt: skip
 COMPOUND_UNITS = (
     "Wh/kg", "Wh/l", "Wh/L", "kWh/kg", "km/h", "mAh/g", "€/kWh", "$/kWh", "USD/kWh",
@@ -61,6 +66,7 @@ def _customise(nlp: Language) -> None:
         *(nlp.Defaults.suffixes or ()),
         r"(?<=[A-Z][A-Z])s",  # GMs -> GM s, CATLs -> CATL s
         rf"(?<=[0-9])(?:{units})",
+        r"(?<=[0-9]{4})\.",  # a year ends the sentence: "bis 2030." -> 2030 . (German)
     ]
     tokenizer.suffix_search = compile_suffix_regex(suffixes).search
     abbreviations = GERMAN_ABBREVIATIONS if nlp.lang == "de" else ENGLISH_ABBREVIATIONS

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import shlex
 import shutil
 import sys
 from pathlib import Path
@@ -41,7 +42,6 @@ log = logging.getLogger("nlp.train_de_news")
 
 MODEL_NAME = "de-news"
 MODEL_VERSION = "1.0.0"
-COMMAND = "uv run python -m nlp.train_de_news"
 DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "germeval2014"
 LABELS = tuple(GERMEVAL_LABELS.values())
 ATTRIBUTION = (
@@ -66,7 +66,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--embed", choices=["multihash", "characters"], default=defaults.embed)
     parser.add_argument("--dropout", type=float, default=defaults.dropout)
     parser.add_argument("--limit", type=int, default=0, help="use only N train sentences (smoke)")
+    argv = sys.argv[1:] if argv is None else argv
     args = parser.parse_args(argv)
+    command = shlex.join(["uv", "run", "python", "-m", "nlp.train_de_news", *argv])
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
     logging.getLogger("nlp").addHandler(handler)
@@ -110,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     log.info("dev scores %s; tokenization mismatches with make_doc: %d", scores, mismatches)
 
     nlp.meta.update(
-        _meta(settings, scores, seconds, len(train.docs), misaligned, mismatches, args.aux_labels)
+        _meta(settings, scores, seconds, len(train.docs), misaligned, mismatches, args, command)
     )
     if args.out.exists():
         shutil.rmtree(args.out)
@@ -130,9 +132,10 @@ def _meta(
     train_sentences: int,
     misaligned: int,
     mismatches: int,
-    aux_labels: bool,
+    args: argparse.Namespace,
+    command: str,
 ) -> dict[str, object]:
-    command = COMMAND + (" --aux-labels" if aux_labels else "")
+    aux_labels = bool(args.aux_labels)
     return {
         "name": MODEL_NAME,
         "version": MODEL_VERSION,

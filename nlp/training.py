@@ -172,25 +172,25 @@ def split_holdout(
 class NerSettings:
     """The knobs of the CPU/efficiency NER config that matter for size and accuracy."""
 
-    width: int = 128
+    width: int = 96
     depth: int = 4
     window_size: int = 1
     maxout_pieces: int = 3
     # NORM, PREFIX (first character), SUFFIX (last three), SHAPE: names need the most rows.
-    rows: tuple[int, int, int, int] = (12000, 500, 5000, 1000)
+    rows: tuple[int, int, int, int] = (10000, 2500, 5000, 2500)
     # "multihash": spaCy's MultiHashEmbed over NORM, PREFIX, SUFFIX, SHAPE (``rows``);
-    # "characters": CharacterEmbed, NORM rows[0] plus the first and last ``n_chars // 2``
+    # "characters": CharacterEmbed, LOWER (rows[0]) plus the first and last ``n_chars // 2``
     # characters of each word.
     embed: str = "multihash"
     n_chars: int = 8
     char_width: int = 64
     hidden_width: int = 64
-    dropout: float = 0.25
+    dropout: float = 0.2
     learn_rate: float = 0.001
     warmup_steps: int = 250  # then the rate falls linearly to 0 at max_steps
-    max_steps: int = 5000
+    max_steps: int = 6000
     max_epochs: int = 0
-    patience: int = 5000
+    patience: int = 6000
     eval_frequency: int = 250
     seed: int = 0
 

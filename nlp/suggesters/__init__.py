@@ -9,7 +9,12 @@
 * ``project-model:<path>`` — a pipeline the project trained on its own annotations;
 * ``default`` — :func:`default_suggester`: rules + de-news for German, rules for English.
 
-Importing this package does not import spaCy; building a suggester does.
+Every suggester returns, per text, sorted non-overlapping spans on project tokens, each with
+its ``source`` (``rules:<lang>-patterns``, ``model:<name>@<version>``). Texts longer than a
+pipeline's ``max_length`` are cut at paragraph/sentence boundaries and the spans shifted back.
+Importing this package does not import spaCy; building a suggester does (a second or two for a
+model). A suggester holds spaCy pipelines, which are not thread-safe: use one from one thread
+at a time.
 """
 
 from __future__ import annotations

@@ -183,3 +183,10 @@ def test_patterns_same_extent_earlier_line_wins(tmp_path: Path) -> None:
     )
     text = "Blade kommt."
     assert RuleSuggester("de", load_patterns(path)).suggest([text])[0][0].label == "PRODUCT"
+
+
+def test_patterns_label_scheme_matches_the_bundled_scheme() -> None:
+    from core.labels import load_scheme
+
+    scheme = Path(__file__).resolve().parents[2] / "resources" / "labels" / "battery.json"
+    assert {label.name for label in load_scheme(scheme)} == LABELS

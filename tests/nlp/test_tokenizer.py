@@ -26,6 +26,9 @@ def texts(text: str, lang: str) -> list[str]:
         ("500 Mio. US-Dollar", ["500", "Mio.", "US", "-", "Dollar"]),
         ("Natrium-Ionen-Akkus", ["Natrium", "-", "Ionen", "-", "Akkus"]),
         ("20 %", ["20", "%"]),
+        ("bis 2030.", ["bis", "2030", "."]),
+        ("am 14.03.2026. Dann", ["am", "14.03.2026", ".", "Dann"]),
+        ("am 23. Mai", ["am", "23.", "Mai"]),  # an ordinal keeps its period
     ],
 )
 def test_tokenizer_german_rules(text: str, expected: list[str]) -> None:
@@ -49,6 +52,8 @@ def test_tokenizer_german_rules(text: str, expected: list[str]) -> None:
         ("$1.5 billion", ["$", "1.5", "billion"]),
         ("sodium-ion", ["sodium", "-", "ion"]),
         ("80%", ["80", "%"]),
+        ("a $1.5bn plant", ["a", "$", "1.5", "bn", "plant"]),
+        ("by 2030.", ["by", "2030", "."]),
     ],
 )
 def test_tokenizer_english_rules(text: str, expected: list[str]) -> None:

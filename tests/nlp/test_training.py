@@ -5,8 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from nlp.training import (
+    GERMEVAL_AUX_LABELS,
+    NerSettings,
     TaggedSentence,
     build_docs,
+    ner_config,
     read_germeval_conll,
     read_germeval_train,
     sentence_entities,
@@ -91,3 +94,26 @@ def test_training_dev_entities_all_align() -> None:
     built = build_docs(dev[:300], "de")
     assert built.entities > 0
     assert built.misaligned == 0
+
+
+def test_training_config_follows_the_settings(tmp_path: Path) -> None:
+    config = ner_config("de", tmp_path / "t.spacy", tmp_path / "d.spacy", NerSettings(width=64))
+    tok2vec = config["components"]["tok2vec"]["model"]
+    assert tok2vec["encode"]["width"] == 64
+    assert tok2vec["embed"]["@architectures"] == "spacy.MultiHashEmbed.v2"
+    assert config["training"]["optimizer"]["learn_rate"]["total_steps"] == NerSettings().max_steps
+    chars = ner_config("de", tmp_path / "t", tmp_path / "d", NerSettings(embed="characters"))
+    assert chars["components"]["tok2vec"]["model"]["embed"]["@architectures"] == (
+        "spacy.CharacterEmbed.v2"
+    )
+
+
+def test_training_aux_labels_keep_the_other_types_apart() -> None:
+    sentence = TaggedSentence(
+        ("deutsche", "SPD-Politiker", "Bonn"), ("B-LOCderiv", "B-ORGpart", "B-LOC")
+    )
+    assert [label for _, _, label in sentence_entities(sentence, GERMEVAL_AUX_LABELS)] == [
+        "GE-LOCderiv",
+        "GE-ORGpart",
+        "LOC",
+    ]
