@@ -7,8 +7,15 @@ generated from this table, so they can never disagree with the real shortcuts.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum, auto
+from typing import TypeVar
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QWidget
+
+Key = TypeVar("Key")
 
 
 class ActionId(Enum):
@@ -160,3 +167,20 @@ ACTIONS: dict[ActionId, ActionSpec] = {
 def tooltip(spec: ActionSpec) -> str:
     keys = " or ".join(spec.keys)
     return f"{spec.help} ({keys})"
+
+
+def make_actions(
+    owner: QWidget, specs: Mapping[Key, ActionSpec], slots: Mapping[Key, Callable[[], object]]
+) -> dict[Key, QAction]:
+    """One ``QAction`` per slot, with the spec's text, keys, tooltip and status tip."""
+    actions: dict[Key, QAction] = {}
+    for key, slot in slots.items():
+        spec = specs[key]
+        action = QAction(spec.text, owner)
+        action.setShortcuts([QKeySequence(k) for k in spec.keys])
+        action.setToolTip(tooltip(spec))
+        action.setStatusTip(spec.help)
+        action.triggered.connect(slot)
+        owner.addAction(action)
+        actions[key] = action
+    return actions

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from core.agreement import PRF, AgreementReport, PairAgreement
 from storage.repository import ProjectRepository
+from ui.table_model import ListTableModel
 
 FIGURE_NAMES = {"f1": "span F1", "kappa": "κ (mean of pairs)", "alpha": "Krippendorff's α"}
 UNKNOWN_LABEL_COLOUR = "#999999"
@@ -117,30 +118,15 @@ class PairMatrixModel(QAbstractTableModel):
 QUALITY_COLUMNS = ("Annotator", "Precision", "Recall", "F1")
 
 
-class QualityModel(QAbstractTableModel):
+class QualityModel(ListTableModel[tuple[str, PRF]]):
     """Each annotator's precision, recall and F1 against the gold versions."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._rows: list[tuple[str, PRF]] = []
+    columns = QUALITY_COLUMNS
 
     def set_quality(self, quality: dict[str, PRF]) -> None:
         self.beginResetModel()
         self._rows = sorted(quality.items())
         self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(QUALITY_COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return QUALITY_COLUMNS[section] if 0 <= section < len(QUALITY_COLUMNS) else None
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):

@@ -28,7 +28,7 @@ from core.documents import Status
 from core.labels import Label
 from core.spans import Span
 from storage.repository import ProjectRepository
-from ui.actions import ACTIONS, ActionId, tooltip
+from ui.actions import ACTIONS, ActionId, make_actions
 from ui.article_view import ArticleView
 from ui.editor import AnnotationEditor
 from ui.help_dialog import HelpDialog
@@ -136,15 +136,7 @@ class MainWindow(QMainWindow):
             ActionId.HELP: self.on_help,
             ActionId.QUIT: self.close,
         }
-        for action_id, slot in slots.items():
-            spec = ACTIONS[action_id]
-            action = QAction(spec.text, self)
-            action.setShortcuts([QKeySequence(k) for k in spec.keys])
-            action.setToolTip(tooltip(spec))
-            action.setStatusTip(spec.help)
-            action.triggered.connect(slot)
-            self.addAction(action)
-            self.actions_by_id[action_id] = action
+        self.actions_by_id = make_actions(self, ACTIONS, slots)
         stack = self.editor.undo_stack
         stack.canUndoChanged.connect(self.actions_by_id[ActionId.UNDO].setEnabled)
         stack.canRedoChanged.connect(self.actions_by_id[ActionId.REDO].setEnabled)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt
 
 from core.documents import DocumentSummary, Status
 from storage.repository import ProjectRepository
+from ui.table_model import Index, ListTableModel
 
 PAGE_SIZE = 200
 COLUMNS = ("Title", "Lang", "Status", "Spans")
@@ -18,11 +19,11 @@ STATUS_MARK = {
     Status.SKIPPED: "→ skipped",
 }
 
-Index = QModelIndex | QPersistentModelIndex
 
-
-class QueueModel(QAbstractTableModel):
+class QueueModel(ListTableModel[DocumentSummary]):
     """Rows are fetched a page at a time as the view scrolls (``canFetchMore``/``fetchMore``)."""
+
+    columns = COLUMNS
 
     def __init__(self, repo: ProjectRepository, annotator: str) -> None:
         super().__init__()
@@ -31,7 +32,6 @@ class QueueModel(QAbstractTableModel):
         self._status: Status | None = None
         self._search = ""
         self._entity_search = ""
-        self._rows: list[DocumentSummary] = []
         self._total = 0
         self.reload()
 
@@ -73,12 +73,6 @@ class QueueModel(QAbstractTableModel):
             entity_search=self._entity_search,
         )
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
     def canFetchMore(self, parent: Index) -> bool:
         return not parent.isValid() and len(self._rows) < self._total
 
@@ -92,13 +86,6 @@ class QueueModel(QAbstractTableModel):
         self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(page) - 1)
         self._rows.extend(page)
         self.endInsertRows()
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section] if 0 <= section < len(COLUMNS) else None
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self._rows):

@@ -7,9 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
-    QPersistentModelIndex,
     Qt,
     Signal,
 )
@@ -30,6 +28,7 @@ from PySide6.QtWidgets import (
 from core.review import ReviewSpan
 from ui.review_editor import ALL_AGREE, MAJORITY, Decision
 from ui.review_view import STYLES, AgreementLegend
+from ui.table_model import Index, ListTableModel
 
 COLUMNS = ("Span", "Marked by", "Agreement", "Decision")
 DECISION_HELP = {
@@ -40,15 +39,14 @@ DECISION_HELP = {
 }
 THRESHOLDS = (("all agree", ALL_AGREE), ("majority", MAJORITY))
 
-Index = QModelIndex | QPersistentModelIndex
 
-
-class CandidateModel(QAbstractTableModel):
+class CandidateModel(ListTableModel[tuple[ReviewSpan, Decision]]):
     """Every candidate span of the open document, in text order, with its decision."""
+
+    columns = COLUMNS
 
     def __init__(self) -> None:
         super().__init__()
-        self._rows: list[tuple[ReviewSpan, Decision]] = []
         self._text = ""
         self._colours: dict[str, str] = {}
 
@@ -77,19 +75,6 @@ class CandidateModel(QAbstractTableModel):
 
     def row_of(self, candidate: ReviewSpan) -> int | None:
         return next((i for i, (c, _) in enumerate(self._rows) if c == candidate), None)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section] if 0 <= section < len(COLUMNS) else None
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -19,22 +19,22 @@ from PySide6.QtWidgets import (
 
 from storage.repository import ProjectRepository
 from storage.review import ReviewItem
+from ui.table_model import Index, ListTableModel
 
 COLUMNS = ("Document", "Versions", "Disagreement", "Reviewed")
 ALL_ANNOTATORS = "All annotators"
 ALL_LABELS = "All labels"
 SORT_ROLE = Qt.ItemDataRole.UserRole
 
-Index = QModelIndex | QPersistentModelIndex
 
-
-class ReviewQueueModel(QAbstractTableModel):
+class ReviewQueueModel(ListTableModel[ReviewItem]):
     """One row per document with versions to settle, in the order the repository gives."""
+
+    columns = COLUMNS
 
     def __init__(self, repo: ProjectRepository) -> None:
         super().__init__()
         self.repo = repo
-        self._items: list[ReviewItem] = []
         self._filter: dict[str, Any] = {}
 
     def set_filter(
@@ -49,44 +49,31 @@ class ReviewQueueModel(QAbstractTableModel):
 
     def reload(self) -> None:
         self.beginResetModel()
-        self._items = self.repo.review_queue(**self._filter)
+        self._rows = self.repo.review_queue(**self._filter)
         self.endResetModel()
 
     def set_reviewed(self, document_id: int, reviewed: bool) -> None:
         """A gold version was written: update that row only, keep the order."""
         row = self.row_of(document_id)
-        if row is None or self._items[row].reviewed == reviewed:
+        if row is None or self._rows[row].reviewed == reviewed:
             return
-        old = self._items[row]
-        self._items[row] = ReviewItem(
+        old = self._rows[row]
+        self._rows[row] = ReviewItem(
             old.document_id, old.title, old.annotators, old.disagreement, reviewed
         )
         cell = self.index(row, COLUMNS.index("Reviewed"))
         self.dataChanged.emit(cell, cell)
 
     def item(self, row: int) -> ReviewItem | None:
-        return self._items[row] if 0 <= row < len(self._items) else None
+        return self._rows[row] if 0 <= row < len(self._rows) else None
 
     def row_of(self, document_id: int) -> int | None:
-        return next((i for i, it in enumerate(self._items) if it.document_id == document_id), None)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._items)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section] if 0 <= section < len(COLUMNS) else None
-        return None
+        return next((i for i, it in enumerate(self._rows) if it.document_id == document_id), None)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._items):
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
-        item = self._items[index.row()]
+        item = self._rows[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return (

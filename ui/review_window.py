@@ -29,7 +29,7 @@ from core.labels import Label
 from core.review import ReviewSpan
 from core.spans import Span
 from storage.repository import ProjectRepository
-from ui.actions import ActionSpec, tooltip
+from ui.actions import ActionSpec, make_actions, tooltip
 from ui.agreement_view import AgreementView
 from ui.review_editor import Decision, ReviewEditor
 from ui.review_panel import ReviewPanel
@@ -196,15 +196,7 @@ class ReviewWindow(QMainWindow):
             ReviewActionId.AGREEMENT: self.on_agreement,
             ReviewActionId.CLOSE: self.close,
         }
-        for action_id, slot in slots.items():
-            spec = REVIEW_ACTIONS[action_id]
-            action = QAction(spec.text, self)
-            action.setShortcuts([QKeySequence(k) for k in spec.keys])
-            action.setToolTip(tooltip(spec))
-            action.setStatusTip(spec.help)
-            action.triggered.connect(slot)
-            self.addAction(action)
-            self.actions_by_id[action_id] = action
+        self.actions_by_id = make_actions(self, REVIEW_ACTIONS, slots)
         stack.canUndoChanged.connect(self.actions_by_id[ReviewActionId.UNDO].setEnabled)
         stack.canRedoChanged.connect(self.actions_by_id[ReviewActionId.REDO].setEnabled)
         self.actions_by_id[ReviewActionId.UNDO].setEnabled(False)

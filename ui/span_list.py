@@ -6,10 +6,11 @@ import heapq
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 
 from core.spans import Span
+from ui.table_model import Index, ListTableModel
 
 COLUMNS = ("Label", "Text", "Source")
 
@@ -22,15 +23,13 @@ def short_source(source: str) -> str:
     return kind
 
 
-Index = QModelIndex | QPersistentModelIndex
-
-
-class SpanListModel(QAbstractTableModel):
+class SpanListModel(ListTableModel[tuple[Span, bool]]):
     """Rows are the confirmed spans, then the open suggestions, each in text order."""
+
+    columns = COLUMNS
 
     def __init__(self) -> None:
         super().__init__()
-        self._rows: list[tuple[Span, bool]] = []
         self._text = ""
         self._colours: dict[str, str] = {}
 
@@ -55,19 +54,6 @@ class SpanListModel(QAbstractTableModel):
 
     def row_of(self, span: Span) -> int | None:
         return next((i for i, (s, _) in enumerate(self._rows) if s == span), None)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section] if 0 <= section < len(COLUMNS) else None
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
