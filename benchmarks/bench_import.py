@@ -8,10 +8,13 @@ Each measurement runs in its own process so that its peak RSS is its own:
 * ``kathode-half``: the same with only the first half of the sentences, to show that memory
   does not grow with the input;
 * ``floor``: read the same files with the least parsing that yields the same texts (front
-  matter cut off, the TSV read with ``csv``), then one ``executemany`` into a one-table file.
+  matter cut off, the TSV read with ``csv``), then one ``executemany`` into a one-table file;
+* ``floor-tokens``: the floor plus spaCy's blank tokenizer on every text and the token
+  offsets stored as JSON — the least any importer that keeps tokens must do.
 
-Last stdout line: one JSON object with docs_per_s, floor_docs_per_s, ratio, peak_rss_mb,
-peak_rss_half_mb. Usage: ``uv run python benchmarks/bench_import.py``.
+Last stdout line: one JSON object with docs_per_s, floor_docs_per_s, ratio,
+floor_tokens_docs_per_s, ratio_tokens, peak_rss_mb, peak_rss_half_mb.
+Usage: ``uv run python benchmarks/bench_import.py``.
 """
 
 from __future__ import annotations
@@ -75,6 +78,37 @@ def run_floor(sentences: Path, out: Path) -> dict[str, float]:
     return {"docs": len(texts), "seconds": seconds, "peak_rss_mb": peak_rss_mb()}
 
 
+def run_floor_tokens(sentences: Path, out: Path) -> dict[str, float]:
+    """The floor plus what any tokenizing importer must do: spaCy's tokenizer on each text
+    (the blank pipelines, not Kathode's rules) and the token offsets stored as JSON."""
+    import spacy
+
+    start = time.perf_counter()
+    english, german = spacy.blank("en"), spacy.blank("de")
+    rows = []
+    for post in sorted(POSTS.glob("*.md")):
+        body = post.read_text(encoding="utf-8")
+        if body.startswith("---"):
+            body = body.split("---", 2)[2]
+        rows.append((english, body.strip()))
+    with sentences.open(encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle, delimiter="\t")
+        next(reader)
+        rows.extend((german, row[0]) for row in reader if row)
+    records = []
+    for nlp, text in rows:
+        doc = nlp.make_doc(text)
+        offsets = [x for t in doc for x in (t.idx, t.idx + len(t), int(bool(t.whitespace_)))]
+        records.append((text, json.dumps(offsets)))
+    connection = sqlite3.connect(out)
+    connection.execute("CREATE TABLE document (id INTEGER PRIMARY KEY, text TEXT, tokens TEXT)")
+    connection.executemany("INSERT INTO document (text, tokens) VALUES (?, ?)", records)
+    connection.commit()
+    connection.close()
+    seconds = time.perf_counter() - start
+    return {"docs": len(records), "seconds": seconds, "peak_rss_mb": peak_rss_mb()}
+
+
 def measure(kind: str, sentences: Path, workdir: Path) -> dict[str, float]:
     out = workdir / f"{kind}-{time.monotonic_ns()}.sqlite"
     done = subprocess.run(
@@ -89,7 +123,8 @@ def measure(kind: str, sentences: Path, workdir: Path) -> dict[str, float]:
 def main() -> None:
     if len(sys.argv) == 5 and sys.argv[1] == "--one":
         kind, sentences, out = sys.argv[2], Path(sys.argv[3]), Path(sys.argv[4])
-        result = run_floor(sentences, out) if kind == "floor" else run_kathode(sentences, out)
+        runs = {"floor": run_floor, "floor-tokens": run_floor_tokens, "kathode": run_kathode}
+        result = runs[kind](sentences, out)
         print(json.dumps(result))
         return
     if not SENTENCES.exists() or not POSTS.exists():
@@ -101,6 +136,8 @@ def main() -> None:
         half.write_text("".join(lines[: 1 + (len(lines) - 1) // 2]), encoding="utf-8")
         floor = measure("floor", SENTENCES, workdir)
         print(f"floor: {floor}", file=sys.stderr)
+        floor_tokens = measure("floor-tokens", SENTENCES, workdir)
+        print(f"floor with tokenization: {floor_tokens}", file=sys.stderr)
         kathode = measure("kathode", SENTENCES, workdir)
         print(f"kathode: {kathode}", file=sys.stderr)
         kathode_half = measure("kathode", half, workdir)
@@ -114,6 +151,10 @@ def main() -> None:
                 "docs_per_s": round(docs_per_s, 1),
                 "floor_docs_per_s": round(floor_per_s, 1),
                 "ratio": round(docs_per_s / floor_per_s, 3),
+                "floor_tokens_docs_per_s": round(floor_tokens["docs"] / floor_tokens["seconds"], 1),
+                "ratio_tokens": round(
+                    docs_per_s / (floor_tokens["docs"] / floor_tokens["seconds"]), 3
+                ),
                 "peak_rss_mb": round(kathode["peak_rss_mb"], 1),
                 "peak_rss_half_mb": round(kathode_half["peak_rss_mb"], 1),
             }
