@@ -29,6 +29,8 @@ class ImportRecord:
     annotator: str | None = None
     session: str | None = None
     answer: Answer | None = None
+    # A Prodigy task with spans but no answer: someone's work in progress, kept as ``open``.
+    unanswered: bool = False
 
 
 class RecordError(Exception):

@@ -222,12 +222,20 @@ def _store(
             summary.spans += outcome.spans_added
 
 
+def _status_of(record: ImportRecord) -> Status:
+    """The answer's status; a record with spans but no answer is accepted work (doccano),
+    unless it is an unanswered Prodigy task, which stays open."""
+    if record.answer:
+        return ANSWER_STATUS[record.answer]
+    return Status.OPEN if record.unanswered else Status.ACCEPTED
+
+
 def _annotation(record: ImportRecord, annotator: str | None) -> NewAnnotation | None:
     if record.spans is None and record.answer is None:
         return None
     return NewAnnotation(
         annotator=record.annotator or annotator or DEFAULT_ANNOTATOR,
-        status=ANSWER_STATUS[record.answer] if record.answer else Status.ACCEPTED,
+        status=_status_of(record),
         spans=record.spans or [],
         session=record.session,
     )

@@ -67,6 +67,7 @@ def prodigy_record(record: Mapping[str, Any], text: str, source: str, line: int)
         annotator=_optional_str(record.get("_annotator_id")),
         session=_optional_str(record.get("_session_id")),
         answer=answer,
+        unanswered=answer is None and spans is not None,
     )
 
 

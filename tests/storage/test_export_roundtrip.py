@@ -18,6 +18,7 @@ from storage.exporter import ExportOptions, ExportSummary, export_project
 from storage.importer import ImportSummary, import_paths
 from storage.repository import ProjectRepository
 from tests.conftest import shared_data
+from tests.storage.conftest import new_document
 from tests.storage.test_export_corpus import build_project
 
 VOLATILE = ("_timestamp",)  # the time of the import, in the second project
@@ -266,3 +267,15 @@ def test_export_roundtrip_shared_doccano_files(tmp_path: Path) -> None:
         else:
             expected = jsonl_by_text(source, refused_lines(imported, source))
             assert jsonl_by_text(out) == expected, source.name
+
+
+def test_export_roundtrip_open_versions_stay_open(tmp_path: Path) -> None:
+    path = tmp_path / "p.kathode"
+    with ProjectRepository.open(path) as repo:
+        [(doc_id, _)] = repo.add_documents([new_document("GM buys LFP cells from CATL.")])
+        repo.add_span(doc_id, "ana", Span(0, 2, "ORG"))  # in progress: status stays open
+        options = ExportOptions("jsonl", tmp_path / "first.jsonl", (Status.OPEN,))
+        first, again, summary = round_trip(repo, tmp_path, options)
+    assert summary.records == 1
+    assert records(again) == records(first)
+    assert "answer" not in records(first)[0]

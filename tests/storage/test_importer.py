@@ -196,3 +196,12 @@ def test_importer_shared_files_exact_counts(
     assert summary.annotations == annotations and summary.spans == spans
     assert len(summary.refused) == refused
     assert summary.ok is (refused == 0)
+
+
+def test_importer_unanswered_prodigy_task_is_open(repo: ProjectRepository, tmp_path: Path) -> None:
+    task = {"text": "GM buys cells.", "spans": [{"start": 0, "end": 2, "label": "ORG"}]}
+    path = write(tmp_path / "p.jsonl", json.dumps(task) + "\n")
+    import_paths(repo, [path], annotator="ana")
+    annotation = repo.annotation(repo.document_ids()[0], "ana")
+    assert annotation.status is Status.OPEN
+    assert annotation.spans == [Span(0, 2, "ORG")]
