@@ -109,7 +109,15 @@ class ReviewStore(RepositoryBase):
             if row is None:
                 return None
             spans = _spans_of(s, [row.id]).get(row.id, [])
-            return Annotation(document_id, GOLD, Status(row.status), spans)
+            dropped = [
+                Span(start, end, label)
+                for start, end, label in s.execute(
+                    select(m.RejectionRow.start, m.RejectionRow.end, m.RejectionRow.label)
+                    .where(m.RejectionRow.annotation_id == row.id)
+                    .order_by(m.RejectionRow.start, m.RejectionRow.end, m.RejectionRow.label)
+                )
+            ]
+            return Annotation(document_id, GOLD, Status(row.status), spans, dropped)
 
     def gold_info(self, document_id: int) -> tuple[str | None, list[str]]:
         """Who settled the gold version, and the annotators whose versions it was made
@@ -164,10 +172,16 @@ class ReviewStore(RepositoryBase):
         remove: Sequence[Span] = (),
         add: Sequence[Span] = (),
         sources: Sequence[str] | None = None,
+        drop: Sequence[Span] = (),
+        undrop: Sequence[Span] = (),
     ) -> None:
         """Change the gold version in one transaction (for undo commands): remove spans
         (matched by offsets and label), add spans (one already there is left as it is), and
-        replace the sources when given. Creates the gold version when there is none."""
+        replace the sources when given. Creates the gold version when there is none.
+
+        ``drop`` records candidate spans the reviewer turned down (kept with the gold
+        version, in the same table as an annotator's rejected suggestions); ``undrop``
+        forgets such records."""
         reviewer = _reviewer(reviewer)
         with self.writing() as s:
             tokens = _document_tokens(s, document_id)
@@ -196,6 +210,28 @@ class ReviewStore(RepositoryBase):
             )
             if source_ids is not None:
                 _replace_sources(s, gold_id, source_ids)
+            for span in undrop:
+                s.execute(
+                    delete(m.RejectionRow)
+                    .where(m.RejectionRow.annotation_id == gold_id)
+                    .where(m.RejectionRow.start == span.start)
+                    .where(m.RejectionRow.end == span.end)
+                    .where(m.RejectionRow.label == span.label)
+                )
+            dropped = set(
+                s.execute(
+                    select(m.RejectionRow.start, m.RejectionRow.end, m.RejectionRow.label).where(
+                        m.RejectionRow.annotation_id == gold_id
+                    )
+                ).all()
+            )
+            s.add_all(
+                m.RejectionRow(
+                    annotation_id=gold_id, start=span.start, end=span.end, label=span.label
+                )
+                for span in _distinct(drop)
+                if (span.start, span.end, span.label) not in dropped
+            )
 
     def discard_gold(self, document_id: int) -> None:
         """Delete the document's gold version (with its spans and sources), if it has one:

@@ -4,8 +4,8 @@ Each decision (take a span, drop one, take a whole version, label freely, pre-me
 ``GoldEdit`` that writes through ``repo.edit_gold`` before it is pushed, like the annotation
 window's commands; the decision that creates a document's gold version writes it with
 ``repo.save_gold`` and its undo discards it, so the document is unreviewed again. The gold
-version in the database is the draft: nothing is held only in memory except which
-candidates the reviewer dropped without them ever having been in gold.
+version in the database is the draft, and candidates the reviewer dropped are stored with
+it: nothing is held only in memory.
 """
 
 from __future__ import annotations
@@ -96,14 +96,19 @@ class GoldEdit(QUndoCommand):
 
     def _write(self, change: GoldChange) -> None:
         repo, reviewer = self.editor.repo, self.editor.reviewer
+        drop = [Span(*k) for k in change.drop]
+        undrop = [Span(*k) for k in change.undrop]
         if not change.exists:
             repo.discard_gold(self.document_id)
         elif self.creates and change is self.forward:
             repo.save_gold(self.document_id, reviewer, list(change.add), list(change.sources))
+            if drop:
+                repo.edit_gold(self.document_id, reviewer, drop=drop)
         else:
             repo.edit_gold(
                 self.document_id, reviewer,
                 remove=change.remove, add=change.add, sources=list(change.sources),
+                drop=drop, undrop=undrop,
             )  # fmt: skip
 
     def apply(self) -> None:
@@ -144,7 +149,7 @@ class ReviewEditor(QObject):
         self.gold: list[Span] = []
         self.sources: list[str] = []
         self.has_gold = False
-        self._dropped: dict[int, set[Key]] = {}  # per document, for this session
+        self._dropped: dict[int, set[Key]] = {}  # per document, as stored with its gold
 
     @property
     def document_id(self) -> int | None:
@@ -173,6 +178,7 @@ class ReviewEditor(QObject):
         self.has_gold = gold is not None
         self.gold = sorted(gold.spans, key=key) if gold is not None else []
         self.sources = list(self.repo.gold_info(document_id)[1]) if gold is not None else []
+        self._dropped[document_id] = {key(s) for s in gold.rejected} if gold is not None else set()
         self.document_opened.emit(document_id)
         if premerge and gold is None and self.versions:
             self.premerge(automatic=True)

@@ -383,3 +383,14 @@ def test_review_on_postgres(postgres_url: str, tmp_path: Path) -> None:
         summary = export_project(repo, ExportOptions("jsonl", tmp_path / "g.jsonl", gold=True))
         assert summary.records == 1
         assert "annotators" in repo.stats() and "gold" not in repo.stats()["annotators"]
+
+
+def test_review_dropped_candidates_are_kept_with_the_gold_version(repo: ProjectRepository) -> None:
+    [(doc_id, _)] = repo.add_documents([new_document("GM buys LFP cells from CATL.")])
+    repo.save_gold(doc_id, "rita", [Span(0, 2, "ORG")], [])
+    repo.edit_gold(doc_id, "rita", drop=[Span(8, 11, "CHEMISTRY"), Span(8, 11, "CHEMISTRY")])
+    gold = repo.gold(doc_id)
+    assert gold is not None and gold.rejected == [Span(8, 11, "CHEMISTRY")]
+    repo.edit_gold(doc_id, "rita", undrop=[Span(8, 11, "CHEMISTRY")])
+    gold = repo.gold(doc_id)
+    assert gold is not None and gold.rejected == [] and gold.spans == [Span(0, 2, "ORG")]

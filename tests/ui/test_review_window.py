@@ -331,3 +331,24 @@ def test_review_window_context_menu_takes_and_drops(
     menu.actions()[0].trigger()
     assert key(YEAR) not in keys(window.editor.gold)
     assert rows(window.panel.model)[key(YEAR)]["Decision"] == "dropped"
+
+
+def test_review_window_dropped_candidate_stays_dropped_after_reopening(
+    qtbot: QtBot, tmp_path: Path, open_review: OpenReview
+) -> None:
+    path = tmp_path / "p.kathode"
+    make_project(path)
+    repo, window = open_review(path)
+    document = window.editor.document_id
+    assert document is not None
+    window.gold_view.select_range(47, 47)  # caret in "2026": Delete drops cem's DATE
+    qtbot.keyClick(window.gold_view, Qt.Key.Key_Delete)
+    assert rows(window.panel.model)[key(YEAR)]["Decision"] == "dropped"
+    window.close()
+    gold = repo.gold(document)
+    assert gold is not None and [key(s) for s in gold.rejected] == [key(YEAR)]
+    _, again = open_review(path)
+    assert rows(again.panel.model)[key(YEAR)]["Decision"] == "dropped"
+    qtbot.keyClick(again.gold_view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    # The undo stack is per window: nothing to undo here, the drop stays.
+    assert rows(again.panel.model)[key(YEAR)]["Decision"] == "dropped"
