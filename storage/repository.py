@@ -31,6 +31,7 @@ from storage.repository_base import (
     display_url_of,
 )
 from storage.review import ReviewStore
+from storage.review_figures import ReviewFigures
 from storage.rows import NewDocument, content_hash, unpack_tokens
 from storage.scheme import LabelSchemeStore, label_rows
 from storage.statistics import Statistics
@@ -45,7 +46,7 @@ DEFAULT_SCHEME = RESOURCES / "labels" / "battery.json"
 _TOKEN_CACHE_SIZE = 16
 
 
-class ProjectRepository(LabelSchemeStore, SuggestionCache, Statistics, ReviewStore):
+class ProjectRepository(LabelSchemeStore, SuggestionCache, Statistics, ReviewStore, ReviewFigures):
     """A Kathode project: one database, opened and migrated to the newest schema."""
 
     # -- opening -------------------------------------------------------------------------

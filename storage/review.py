@@ -10,16 +10,14 @@ named ``gold``. See ``docs/review.md``.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
-from core.agreement import PRF, AgreementReport, agreement, quality
 from core.documents import Annotation, Status
-from core.review import disagreement
 from core.spans import Span, Token
 from core.tokens import token_index
 from storage import models as m
@@ -30,10 +28,10 @@ GOLD = "gold"
 PERSON = "person"
 AGREEMENT_PAGE = 1000
 
-_ANNOTATION = m.AnnotationRow.__table__
-_ANNOTATOR = m.AnnotatorRow.__table__
-_DOCUMENT = m.DocumentRow.__table__
-_SPAN = m.SpanRow.__table__
+ANNOTATION_TABLE = m.AnnotationRow.__table__
+ANNOTATOR_TABLE = m.AnnotatorRow.__table__
+DOCUMENT_TABLE = m.DocumentRow.__table__
+SPAN_TABLE = m.SpanRow.__table__
 
 
 class ReservedNameError(ValueError):
@@ -109,14 +107,7 @@ class ReviewStore(RepositoryBase):
             if row is None:
                 return None
             spans = _spans_of(s, [row.id]).get(row.id, [])
-            dropped = [
-                Span(start, end, label)
-                for start, end, label in s.execute(
-                    select(m.RejectionRow.start, m.RejectionRow.end, m.RejectionRow.label)
-                    .where(m.RejectionRow.annotation_id == row.id)
-                    .order_by(m.RejectionRow.start, m.RejectionRow.end, m.RejectionRow.label)
-                )
-            ]
+            dropped = _rejections_of(s, [row.id]).get(row.id, [])
             return Annotation(document_id, GOLD, Status(row.status), spans, dropped)
 
     def gold_info(self, document_id: int) -> tuple[str | None, list[str]]:
@@ -275,195 +266,6 @@ class ReviewStore(RepositoryBase):
         return found
 
     # -- the review queue ----------------------------------------------------------------
-
-    def review_queue(
-        self,
-        *,
-        annotator: str | None = None,
-        label: str | None = None,
-        include_reviewed: bool = True,
-    ) -> list[ReviewItem]:
-        """Documents to review, the most disagreed-on first (then by id).
-
-        A document is listed when a person has decided on it (a version with status
-        accepted, rejected or skipped); its annotators are the people with such versions,
-        and its disagreement that of their spans (``core.review.disagreement``: 0.0 with
-        one version). ``include_reviewed=False`` leaves out documents with a gold version;
-        ``annotator`` keeps documents where that person has a version; ``label`` those where
-        some version has a span with that label.
-        """
-        a, who = _ANNOTATION, _ANNOTATOR
-        decided = [who.c.kind == PERSON, a.c.status != Status.OPEN.value]
-        with self.reading() as s:
-            connection = s.connection()
-            rows = connection.execute(
-                select(a.c.id, a.c.document_id, who.c.name, _DOCUMENT.c.title)
-                .join(who, who.c.id == a.c.annotator_id)
-                .join(_DOCUMENT, _DOCUMENT.c.id == a.c.document_id)
-                .where(*decided)
-                .order_by(a.c.document_id, who.c.name)
-            ).all()
-            spans: dict[int, list[Span]] = defaultdict(list)
-            for annotation_id, start, end, span_label in connection.execute(
-                select(_SPAN.c.annotation_id, _SPAN.c.start, _SPAN.c.end, _SPAN.c.label)
-                .join(a, a.c.id == _SPAN.c.annotation_id)
-                .join(who, who.c.id == a.c.annotator_id)
-                .where(*decided)
-            ).all():
-                spans[annotation_id].append(Span(start, end, span_label))
-            reviewed = set(
-                connection.execute(
-                    select(a.c.document_id)
-                    .join(who, who.c.id == a.c.annotator_id)
-                    .where(who.c.kind == GOLD)
-                ).scalars()
-            )
-        titles: dict[int, str] = {}
-        by_document: dict[int, dict[str, list[Span]]] = defaultdict(dict)
-        for annotation_id, document_id, name, title in rows:
-            by_document[document_id][name] = spans.get(annotation_id, [])
-            titles[document_id] = title
-        chosen = [
-            document_id
-            for document_id, versions in by_document.items()
-            if (include_reviewed or document_id not in reviewed)
-            and (annotator is None or annotator in versions)
-            and (label is None or any(span.label == label for v in versions.values() for span in v))
-        ]
-        items = [
-            ReviewItem(
-                document_id,
-                titles[document_id],
-                list(by_document[document_id]),
-                disagreement(by_document[document_id]),
-                document_id in reviewed,
-            )
-            for document_id in chosen
-        ]
-        items.sort(key=lambda item: (-item.disagreement, item.document_id))
-        return items
-
-    # -- agreement -----------------------------------------------------------------------
-
-    def agreement_report(
-        self,
-        *,
-        annotators: Sequence[str] | None = None,
-        labels: Sequence[str] | None = None,
-        statuses: Sequence[Status] = (Status.ACCEPTED,),
-    ) -> AgreementReport:
-        """Agreement between people over the documents that at least two of them have a
-        version of, with one of ``statuses`` (accepted by default): only finished versions
-        are compared, since an open one is still being worked on.
-
-        ``annotators`` limits the comparison to these people (an unknown name is a
-        ``ValueError``), ``labels`` to spans with these labels (other spans are left out, as
-        if unmarked). Tokens are the stored tokens of each document. Documents are read a
-        page at a time, so memory does not grow with the project.
-        """
-        pages = self._agreement_documents(annotators, labels, statuses, least=2)
-        return agreement(document for page in pages for document in page)
-
-    def annotator_quality(self) -> dict[str, PRF]:
-        """Each person's accepted versions against the gold versions, micro over the
-        documents that have both (empty when nothing has been reviewed)."""
-        with self.reading() as s:
-            gold: dict[int, list[Span]] = {}
-            for document_id, start, end, label in s.connection().execute(
-                select(_ANNOTATION.c.document_id, _SPAN.c.start, _SPAN.c.end, _SPAN.c.label)
-                .select_from(_ANNOTATION)
-                .join(_ANNOTATOR, _ANNOTATOR.c.id == _ANNOTATION.c.annotator_id)
-                .outerjoin(_SPAN, _SPAN.c.annotation_id == _ANNOTATION.c.id)
-                .where(_ANNOTATOR.c.kind == GOLD)
-            ):
-                spans = gold.setdefault(document_id, [])
-                if start is not None:
-                    spans.append(Span(start, end, label))
-        if not gold:
-            return {}
-        pages = self._agreement_documents(
-            None, None, (Status.ACCEPTED,), least=1, with_tokens=False
-        )
-        return quality((document for page in pages for document in page), gold)
-
-    def _agreement_documents(
-        self,
-        annotators: Sequence[str] | None,
-        labels: Sequence[str] | None,
-        statuses: Sequence[Status],
-        *,
-        least: int,
-        with_tokens: bool = True,
-    ) -> Iterator[list[tuple[int, list[Token], dict[str, list[Span]]]]]:
-        """Pages of ``(id, tokens, {annotator: spans})`` of the documents with at least
-        ``least`` people's versions that pass the filters, in document id order (Core
-        selects: ORM rows would cost more than the figures)."""
-        a, d = _ANNOTATION, _DOCUMENT
-        status_values = [status.value for status in statuses]
-        with self.reading() as s:
-            connection = s.connection()
-            people = select(_ANNOTATOR.c.id, _ANNOTATOR.c.name).where(_ANNOTATOR.c.kind == PERSON)
-            if annotators is not None:
-                known = dict(connection.execute(people).all())
-                missing = [name for name in annotators if name not in known.values()]
-                if missing:
-                    have = ", ".join(sorted(known.values())) or "none"
-                    raise ValueError(
-                        f"no annotator named {', '.join(map(repr, missing))}; "
-                        f"the project has {have}"
-                    )
-                people = people.where(_ANNOTATOR.c.name.in_(list(annotators)))
-            names: dict[int, str] = dict(connection.execute(people).all())
-            chosen = [a.c.annotator_id.in_(list(names)), a.c.status.in_(status_values)]
-            compared = (
-                select(a.c.document_id)
-                .where(*chosen)
-                .group_by(a.c.document_id)
-                .having(func.count() >= least)
-                .scalar_subquery()
-            )
-            columns = [d.c.id, d.c.text, d.c.tokens] if with_tokens else [d.c.id]
-            after = 0
-            while True:
-                documents = connection.execute(
-                    select(*columns)
-                    .where(d.c.id.in_(compared))
-                    .where(d.c.id > after)
-                    .order_by(d.c.id)
-                    .limit(AGREEMENT_PAGE)
-                ).all()
-                if not documents:
-                    return
-                first, last = documents[0][0], documents[-1][0]
-                in_page = a.c.document_id.between(first, last)
-                annotations = connection.execute(
-                    select(a.c.id, a.c.document_id, a.c.annotator_id).where(in_page, *chosen)
-                ).all()
-                span_query = (
-                    select(_SPAN.c.annotation_id, _SPAN.c.start, _SPAN.c.end, _SPAN.c.label)
-                    .join(a, a.c.id == _SPAN.c.annotation_id)
-                    .where(in_page, *chosen)
-                )
-                if labels is not None:
-                    span_query = span_query.where(_SPAN.c.label.in_(list(labels)))
-                spans: dict[int, list[Span]] = defaultdict(list)
-                for annotation_id, start, end, label in connection.execute(span_query).all():
-                    spans[annotation_id].append(Span(start, end, label))
-                versions: dict[int, dict[str, list[Span]]] = defaultdict(dict)
-                for annotation_id, document_id, annotator_id in annotations:
-                    versions[document_id][names[annotator_id]] = spans.get(annotation_id, [])
-                yield [
-                    (
-                        row[0],
-                        unpack_tokens(row[1], row[2]) if with_tokens else [],
-                        versions[row[0]],
-                    )
-                    for row in documents
-                ]
-                after = last
-
-
-# -- helpers -------------------------------------------------------------------------------
 
 
 def gold_annotator_id(s: Session, *, create: bool) -> int | None:
