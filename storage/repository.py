@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -34,6 +34,7 @@ from storage.review import ReviewStore
 from storage.review_figures import ReviewFigures
 from storage.rows import NewDocument, content_hash, unpack_tokens
 from storage.scheme import LabelSchemeStore, label_rows
+from storage.span_edits import apply_span_edit
 from storage.statistics import Statistics
 from storage.suggestion_cache import SuggestionCache
 
@@ -336,25 +337,8 @@ class ProjectRepository(LabelSchemeStore, SuggestionCache, Statistics, ReviewSto
             self.check_aligned(document_id, span)
         with self.writing() as s:
             annotation_id = self._annotation_id(s, document_id, annotator)
-            for span in remove:
-                s.execute(_matching(delete(m.SpanRow), m.SpanRow, annotation_id, span))
-            for span in unreject:
-                s.execute(_matching(delete(m.RejectionRow), m.RejectionRow, annotation_id, span))
-            s.add_all(
-                m.SpanRow(
-                    annotation_id=annotation_id,
-                    start=span.start,
-                    end=span.end,
-                    label=span.label,
-                    source=span.source,
-                )
-                for span in add
-            )
-            s.add_all(
-                m.RejectionRow(
-                    annotation_id=annotation_id, start=span.start, end=span.end, label=span.label
-                )
-                for span in reject
+            apply_span_edit(
+                s, annotation_id, remove=remove, add=add, reject=reject, unreject=unreject
             )
             _touch(s, annotation_id)
 
@@ -374,15 +358,6 @@ class ProjectRepository(LabelSchemeStore, SuggestionCache, Statistics, ReviewSto
                 .where(m.AnnotationRow.id == annotation_id)
                 .values(status=status.value, updated_at=m.utcnow())
             )
-
-
-def _matching(statement: Any, table: Any, annotation_id: int, span: Span) -> Any:
-    return (
-        statement.where(table.annotation_id == annotation_id)
-        .where(table.start == span.start)
-        .where(table.end == span.end)
-        .where(table.label == span.label)
-    )
 
 
 def _touch(s: Session, annotation_id: int) -> None:

@@ -23,6 +23,7 @@ from core.tokens import token_index
 from storage import models as m
 from storage.repository_base import RepositoryBase, UnknownDocumentError
 from storage.rows import unpack_tokens
+from storage.span_edits import apply_span_edit
 
 GOLD = "gold"
 PERSON = "person"
@@ -181,48 +182,9 @@ class ReviewStore(RepositoryBase):
                 None if sources is None else _source_annotation_ids(s, document_id, sources)
             )
             gold_id = self._gold_annotation_id(s, document_id, reviewer)
-            for span in remove:
-                s.execute(
-                    delete(m.SpanRow)
-                    .where(m.SpanRow.annotation_id == gold_id)
-                    .where(m.SpanRow.start == span.start)
-                    .where(m.SpanRow.end == span.end)
-                    .where(m.SpanRow.label == span.label)
-                )
-            present = set(
-                s.execute(
-                    select(m.SpanRow.start, m.SpanRow.end, m.SpanRow.label).where(
-                        m.SpanRow.annotation_id == gold_id
-                    )
-                ).all()
-            )
-            _insert_spans(
-                s, gold_id, [x for x in _distinct(add) if (x.start, x.end, x.label) not in present]
-            )
+            apply_span_edit(s, gold_id, remove=remove, add=add, reject=drop, unreject=undrop)
             if source_ids is not None:
                 _replace_sources(s, gold_id, source_ids)
-            for span in undrop:
-                s.execute(
-                    delete(m.RejectionRow)
-                    .where(m.RejectionRow.annotation_id == gold_id)
-                    .where(m.RejectionRow.start == span.start)
-                    .where(m.RejectionRow.end == span.end)
-                    .where(m.RejectionRow.label == span.label)
-                )
-            dropped = set(
-                s.execute(
-                    select(m.RejectionRow.start, m.RejectionRow.end, m.RejectionRow.label).where(
-                        m.RejectionRow.annotation_id == gold_id
-                    )
-                ).all()
-            )
-            s.add_all(
-                m.RejectionRow(
-                    annotation_id=gold_id, start=span.start, end=span.end, label=span.label
-                )
-                for span in _distinct(drop)
-                if (span.start, span.end, span.label) not in dropped
-            )
 
     def discard_gold(self, document_id: int) -> None:
         """Delete the document's gold version (with its spans and sources), if it has one:

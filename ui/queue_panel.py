@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLineEdit,
     QTableView,
     QVBoxLayout,
@@ -18,6 +16,7 @@ from PySide6.QtWidgets import (
 from core.documents import Status
 from storage.repository import ProjectRepository
 from ui.queue_model import QueueModel
+from ui.table_model import configure_list_table
 
 ALL = "All statuses"
 
@@ -56,18 +55,7 @@ class QueuePanel(QWidget):
         self.refresh_annotators(annotator)
 
     def _compose(self) -> None:
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().hide()
-        self.table.setWordWrap(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        # Fixed widths: sizing to contents would read every fetched row on each change.
-        for column, width in ((1, 44), (2, 92), (3, 52)):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-            header.resizeSection(column, width)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        configure_list_table(self.table, ((1, 44), (2, 92), (3, 52)))
         filters = QHBoxLayout()
         filters.addWidget(self.status, 1)
         filters.addWidget(self.whose, 1)

@@ -7,11 +7,9 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -19,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from storage.repository import ProjectRepository
 from storage.review import ReviewItem
-from ui.table_model import Index, ListTableModel
+from ui.table_model import Index, ListTableModel, configure_list_table
 
 COLUMNS = ("Document", "Versions", "Disagreement", "Reviewed")
 ALL_ANNOTATORS = "All annotators"
@@ -125,17 +123,7 @@ class ReviewQueuePanel(QWidget):
         self.on_filter_changed()
 
     def _compose(self) -> None:
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().hide()
-        self.table.setWordWrap(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((1, 88), (2, 96), (3, 68)):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-            header.resizeSection(column, width)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        configure_list_table(self.table, ((1, 88), (2, 96), (3, 68)))
         filters = QHBoxLayout()
         filters.addWidget(self.annotator, 1)
         filters.addWidget(self.label, 1)
