@@ -182,11 +182,19 @@ class NerSettings:
     # "characters": CharacterEmbed, LOWER (rows[0]) plus the first and last ``n_chars // 2``
     # characters of each word.
     embed: str = "multihash"
+    # Name lists for the ``kathode_gazetteer`` component (a JSON file like ``{"FIRST": [...],
+    # "LOC": [...]}``, see nlp.gazetteer; importing it for the config registers the factory);
+    # its marks are embedded as one more MultiHashEmbed attribute (TAG) with
+    # ``gazetteer_rows`` rows. ``None``: no gazetteer.
+    gazetteer: Path | None = None
+    gazetteer_rows: int = 500
     n_chars: int = 8
     char_width: int = 64
     hidden_width: int = 64
     dropout: float = 0.2
     learn_rate: float = 0.001
+    # Adam with parameter averaging: the saved weights are the running average.
+    use_averages: bool = False
     warmup_steps: int = 250  # then the rate falls linearly to 0 at max_steps
     max_steps: int = 6000
     max_epochs: int = 0
@@ -220,9 +228,21 @@ def ner_config(lang: str, train_path: Path, dev_path: Path, settings: NerSetting
             "nC": settings.n_chars,
             "include_static_vectors": False,
         }
+        if settings.gazetteer is not None:
+            raise ValueError("the gazetteer's marks need the multihash embedding")
     else:
         tok2vec["embed"]["rows"] = list(settings.rows)
+    if settings.gazetteer is not None:
+        from nlp.gazetteer import FACTORY
+
+        tok2vec["embed"]["attrs"] = [*tok2vec["embed"]["attrs"], "TAG"]
+        tok2vec["embed"]["rows"] = [*tok2vec["embed"]["rows"], settings.gazetteer_rows]
+        config["nlp"]["pipeline"] = [FACTORY, *config["nlp"]["pipeline"]]
+        config["components"][FACTORY] = {"factory": FACTORY}
+        config["initialize"]["components"][FACTORY] = {"path": str(settings.gazetteer)}
+        config["training"]["annotating_components"] = [FACTORY]
     config["components"]["ner"]["model"]["hidden_width"] = settings.hidden_width
+    config["training"]["optimizer"]["use_averages"] = settings.use_averages
     config["training"]["optimizer"]["learn_rate"] = {
         "@schedules": "warmup_linear.v1",
         "warmup_steps": settings.warmup_steps,
@@ -252,7 +272,10 @@ def train_ner(
 
     The pipeline gets the project tokenizer before training, so its examples are predicted
     on the same tokens as the references, and it saves that tokenizer with itself. Returns
-    the best pipeline (by entity F1 on ``dev_docs``) and the training time in seconds.
+    the pipeline as training leaves it (the learning rate has decayed to 0 by then; spaCy's
+    ``train`` returns that ``model-last``, not the ``model-best`` checkpoint) and the training
+    time in seconds. ``dev_docs`` are scored every ``eval_frequency`` steps; the returned
+    pipeline's ``meta["performance"]`` holds its own scores on them.
     """
     import spacy
     from spacy.tokens import DocBin
@@ -270,11 +293,11 @@ def train_ner(
         use_project_tokenizer(nlp, lang)
         out = sys.stdout if stdout is None else stdout
         (tmp_path / "out").mkdir()
-        _, best_path = train(nlp, tmp_path / "out", stdout=out, stderr=out)
+        train(nlp, tmp_path / "out", stdout=out, stderr=out)
         seconds = time.perf_counter() - started
-        best = spacy.load(best_path if best_path is not None else tmp_path / "out" / "model-last")
-        use_project_tokenizer(best, lang)
-    return best, seconds
+        final = spacy.load(tmp_path / "out" / "model-last")
+        use_project_tokenizer(final, lang)
+    return final, seconds
 
 
 def evaluate_ner(nlp: Language, docs: Sequence[Doc], labels: Iterable[str]) -> dict[str, Any]:

@@ -6,6 +6,7 @@ spaCy is imported inside the functions, so importing this module stays cheap.
 from __future__ import annotations
 
 import hashlib
+import importlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -40,9 +41,13 @@ def looks_like_path(target: str) -> bool:
 def load_pipeline(name: str, target: str | Path) -> Language:
     """Load a spaCy pipeline from a package name or directory.
 
-    Every failure becomes a :class:`SuggesterError` naming the suggester ``name``.
+    Kathode's own components (:mod:`nlp.gazetteer`) are registered first, so pipelines that
+    use them load too. Every failure becomes a :class:`SuggesterError` naming the suggester
+    ``name``.
     """
     import spacy
+
+    importlib.import_module("nlp.gazetteer")  # registers the kathode_gazetteer factory
 
     target = str(target)
     if looks_like_path(target) and not Path(target).exists():

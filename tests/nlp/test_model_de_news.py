@@ -22,7 +22,7 @@ def test_model_de_news_finds_person_org_loc(de_news: ModelSuggester) -> None:
     assert ("Oliver Blume", "PERSON") in found[1]
     assert ("Wolfsburg", "LOC") in found[1]
     assert any(label == "ORG" for _, label in found[0] | found[1])
-    assert all(s.source == "model:de-news@1.0.0" for spans in de_news.suggest(texts) for s in spans)
+    assert all(s.source == "model:de-news@1.1.0" for spans in de_news.suggest(texts) for s in spans)
 
 
 def test_model_de_news_tokenizes_like_make_doc(de_news: ModelSuggester) -> None:
@@ -35,9 +35,29 @@ def test_model_de_news_meta_records_data_scores_and_versions(de_news: ModelSugge
     assert meta["name"] == "de-news"
     assert meta["tokenizer_version"] == TOKENIZER_VERSION
     assert "CC BY 4.0" in meta["attribution"] and "PyMarlin" in meta["attribution"]
+    assert "Wiktionary" in meta["attribution"] and meta["license"].startswith("CC BY-SA 4.0")
     assert set(meta["performance"]["per_label"]) == {"PERSON", "ORG", "LOC"}
-    assert meta["training"]["command"] == "uv run python -m nlp.train_de_news"
+    command = "uv run --group train python -m nlp.train_de_news"
+    assert meta["training"]["command"].startswith(command)
     assert de_news.version.startswith(f"{meta['version']}+{TOKENIZER_VERSION}+")
+
+
+def test_model_de_news_carries_its_name_lists(de_news: ModelSuggester) -> None:
+    lists = de_news.nlp.get_pipe("kathode_gazetteer").lists
+    meta = json.loads((DE_NEWS_DIR / "meta.json").read_text(encoding="utf-8"))
+    assert {kind: len(names) for kind, names in lists.items()} == meta["data"]["name_lists"]
+    assert {"München", "Moskau", "Thüringen", "Kanada"} <= set(lists["LOC"])
+    assert {"Angela", "Olaf"} <= set(lists["FIRST"]) and "Merkel" in lists["LAST"]
+    assert {"CATL", "Siemens"} <= set(lists["ORG"])
+    assert {"Regierung", "Hornissen", "Batterien"} <= set(lists["NOUN"])
+    assert "MUC" not in lists["LOC"] and "Москва" not in lists["LOC"]
+    doc = de_news.nlp("Olaf Scholz fuhr nach Moskau und sah Hornissen.")
+    assert {t.text: t.tag_ for t in doc if t.tag_} == {
+        "Olaf": "BFIRST",
+        "Scholz": "BLAST",
+        "Moskau": "BLOC|BSURNAME",
+        "Hornissen": "BNOUN",
+    }
 
 
 def test_model_de_news_is_small_enough() -> None:

@@ -88,7 +88,7 @@ def test_suggesters_default_on_seed_article(de_news: ModelSuggester) -> None:
         ("Lithium-Eisenphosphat", "CHEMISTRY"),
     } <= found
     assert all(a.end <= b.start for a, b in itertools.pairwise(spans))
-    assert {s.source for s in spans} <= {"rules:de-patterns", "model:de-news@1.0.0"}
+    assert {s.source for s in spans} <= {"rules:de-patterns", "model:de-news@1.1.0"}
     gms = text.index("GMs Engagement")
     assert Span(gms, gms + 2, "ORG", "rules:de-patterns") in spans
 

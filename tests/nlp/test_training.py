@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import io
+import json
 from pathlib import Path
 
+import pytest
+
+from nlp import train_de_news
+from nlp.suggesters.pipelines import load_pipeline
 from nlp.training import (
     GERMEVAL_AUX_LABELS,
     NerSettings,
@@ -15,6 +21,7 @@ from nlp.training import (
     sentence_entities,
     sentence_text,
     split_holdout,
+    train_ner,
 )
 from tests.nlp.conftest import shared_path
 
@@ -117,3 +124,34 @@ def test_training_aux_labels_keep_the_other_types_apart() -> None:
         "GE-ORGpart",
         "LOC",
     ]
+
+
+def test_training_with_a_gazetteer_saves_its_lists_with_the_model(tmp_path: Path) -> None:
+    lists = tmp_path / "lists.json"
+    lists.write_text(json.dumps({"FIRST": ["Angela"], "LOC": ["Walldorf"]}), encoding="utf-8")
+    sentences = [
+        TaggedSentence(
+            ("Angela", "fährt", "nach", "Walldorf", "."), ("B-PER", "O", "O", "B-LOC", "O")
+        ),
+        TaggedSentence(("Sie", "mag", "Walldorf", "."), ("O", "O", "B-LOC", "O")),
+    ] * 10
+    docs = build_docs(sentences, "de").docs
+    settings = NerSettings(
+        width=32, rows=(500, 50, 100, 50), max_steps=20, eval_frequency=10, gazetteer=lists
+    )
+    config = ner_config("de", tmp_path / "t", tmp_path / "d", settings)
+    assert config["nlp"]["pipeline"] == ["kathode_gazetteer", "tok2vec", "ner"]
+    assert config["components"]["tok2vec"]["model"]["embed"]["attrs"][-1] == "TAG"
+    nlp, _ = train_ner("de", docs, docs[:4], settings, workdir=tmp_path, stdout=io.StringIO())
+    nlp.to_disk(tmp_path / "model")
+    loaded = load_pipeline("test", tmp_path / "model")
+    assert loaded.get_pipe("kathode_gazetteer").lists["LOC"] == ["Walldorf"]
+    assert [t.tag_ for t in loaded("Angela in Walldorf")] == ["BFIRST", "", "BLOC"]
+
+
+def test_training_script_without_data_says_where_it_looked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert train_de_news.main(["--data", str(tmp_path), "--out", str(tmp_path / "m")]) == 2
+    assert "GermEval 2014 data not found" in capsys.readouterr().err
+    assert not (tmp_path / "m").exists()
