@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 MANUAL_SOURCE = "manual"
@@ -34,3 +35,15 @@ class Span:
 
     def overlaps(self, other: Span) -> bool:
         return self.start < other.end and other.start < self.end
+
+
+def find_span(spans: Sequence[Span], start: int, end: int) -> Span | None:
+    """The first of ``spans`` under a caret (``start == end``: the span containing it, or one
+    ending right at it) or overlapping the selection ``[start, end)``."""
+    for span in spans:
+        if start == end:
+            if span.start <= start < span.end or (span.end == start and span.start < start):
+                return span
+        elif span.start < end and start < span.end:
+            return span
+    return None

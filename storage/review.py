@@ -153,7 +153,7 @@ class ReviewStore(RepositoryBase):
             source_ids = _source_annotation_ids(s, document_id, sources)
             gold_id = self._gold_annotation_id(s, document_id, reviewer)
             s.execute(delete(m.SpanRow).where(m.SpanRow.annotation_id == gold_id))
-            _insert_spans(s, gold_id, _distinct(spans))
+            apply_span_edit(s, gold_id, add=spans)
             _replace_sources(s, gold_id, source_ids)
 
     def edit_gold(
@@ -262,35 +262,6 @@ def _document_tokens(s: Session, document_id: int) -> list[Token]:
 def _check_aligned(tokens: Sequence[Token], spans: Sequence[Span]) -> None:
     for span in spans:
         token_index(tokens, span.start, span.end)
-
-
-def _distinct(spans: Sequence[Span]) -> list[Span]:
-    """The spans without repeats of the same offsets and label (the first one kept)."""
-    seen: dict[tuple[int, int, str], Span] = {}
-    for span in spans:
-        seen.setdefault((span.start, span.end, span.label), span)
-    return list(seen.values())
-
-
-def _insert_spans(s: Session, annotation_id: int, spans: Sequence[Span]) -> None:
-    if not spans:
-        return
-    now = m.utcnow()
-    s.execute(
-        insert(m.SpanRow),
-        [
-            {
-                "annotation_id": annotation_id,
-                "start": span.start,
-                "end": span.end,
-                "label": span.label,
-                "source": span.source,
-                "created_at": now,
-                "updated_at": now,
-            }
-            for span in spans
-        ],
-    )
 
 
 def _source_annotation_ids(s: Session, document_id: int, sources: Sequence[str]) -> list[int]:

@@ -162,14 +162,19 @@ class ArticleView(QTextEdit):
             block = block.next()
         painter.end()
 
+    def _block_origin(self, block: QTextBlock, dy: float) -> QPointF:
+        """Where the block's layout starts in viewport coordinates (scrolled by ``dy``)."""
+        origin = self.document().documentLayout().blockBoundingRect(block).topLeft()
+        origin.setY(origin.y() + dy)
+        origin.setX(origin.x() - self.horizontalScrollBar().value())
+        return origin
+
     def _paint_block(self, painter: QPainter, block: QTextBlock, dy: float) -> None:
         start = block.position()
         marks = self.highlighter.index.between(start, start + block.length())
         if not marks:
             return
-        origin = self.document().documentLayout().blockBoundingRect(block).topLeft()
-        origin.setY(origin.y() + dy)
-        origin.setX(origin.x() - self.horizontalScrollBar().value())
+        origin = self._block_origin(block, dy)
         metrics = QFontMetricsF(self._tag_font)
         for mark in marks:
             rects = self._mark_rects(block, mark, origin)

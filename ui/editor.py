@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
 from core.documents import Document, Status
-from core.spans import Span
+from core.spans import Span, find_span
 from core.tokens import MisalignedSpanError, snap_to_tokens
 from storage.repository import ProjectRepository, StorageError
 from ui.commands import Change, SpanEdit, StatusEdit
@@ -130,10 +130,10 @@ class AnnotationEditor(QObject):
 
     def span_at(self, start: int, end: int | None = None) -> Span | None:
         """The confirmed span under a caret (or touching a selection)."""
-        return _at(self.spans, start, start if end is None else end)
+        return find_span(self.spans, start, start if end is None else end)
 
     def suggestion_at(self, start: int, end: int | None = None) -> Span | None:
-        return _at(self.suggestions, start, start if end is None else end)
+        return find_span(self.suggestions, start, start if end is None else end)
 
     def ordered_marks(self) -> list[Span]:
         """Spans and suggestions in text order, for Tab and Shift+Tab."""
@@ -257,13 +257,3 @@ def _apply(spans: Sequence[Span], remove: Sequence[Span], add: Sequence[Span]) -
     gone = {(s.start, s.end, s.label) for s in remove}
     kept = [s for s in spans if (s.start, s.end, s.label) not in gone]
     return sorted([*kept, *add], key=lambda s: (s.start, s.end, s.label))
-
-
-def _at(spans: Sequence[Span], start: int, end: int) -> Span | None:
-    for span in spans:
-        if start == end:
-            if span.start <= start < span.end or (span.end == start and span.start < start):
-                return span
-        elif span.start < end and start < span.end:
-            return span
-    return None

@@ -21,7 +21,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from core.documents import Document
 from core.review import ReviewSpan, compare_versions, premerge
-from core.spans import Span
+from core.spans import Span, find_span
 from core.tokens import MisalignedSpanError, snap_to_tokens
 from storage.repository import ProjectRepository, StorageError
 
@@ -225,11 +225,11 @@ class ReviewEditor(QObject):
     def candidate_at(self, start: int, end: int | None = None) -> ReviewSpan | None:
         """The open candidate under a caret (or touching a selection)."""
         spans = self.open_candidates()
-        found = _at([c.span for c in spans], start, start if end is None else end)
+        found = find_span([c.span for c in spans], start, start if end is None else end)
         return next((c for c in spans if c.span is found), None)
 
     def gold_at(self, start: int, end: int | None = None) -> Span | None:
-        return _at(self.gold, start, start if end is None else end)
+        return find_span(self.gold, start, start if end is None else end)
 
     def ordered_marks(self) -> list[Span]:
         """Gold spans and open candidates in text order, for Tab and Shift+Tab."""
@@ -377,13 +377,3 @@ class ReviewEditor(QObject):
 
 def _overlapping(spans: Sequence[Span], span: Span) -> bool:
     return any(s.overlaps(span) for s in spans)
-
-
-def _at(spans: Sequence[Span], start: int, end: int) -> Span | None:
-    for span in spans:
-        if start == end:
-            if span.start <= start < span.end or (span.end == start and span.start < start):
-                return span
-        elif span.start < end and start < span.end:
-            return span
-    return None

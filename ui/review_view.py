@@ -121,9 +121,7 @@ class GoldView(ArticleView):
         marks = self.highlighter.index.between(start, start + block.length())
         if not marks:
             return
-        origin = self.document().documentLayout().blockBoundingRect(block).topLeft()
-        origin.setY(origin.y() + dy)
-        origin.setX(origin.x() - self.horizontalScrollBar().value())
+        origin = self._block_origin(block, dy)
         metrics = QFontMetricsF(self._tag_font)
         ends_here = [m for m in marks if m.end <= start + block.length()]
         # Gold tags were painted by the base class: keep clear of them.
