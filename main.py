@@ -4,6 +4,7 @@ uv run main.py                                   the app, on the demo project
 uv run main.py --project PATH_OR_URL             the app, on a project
 uv run main.py import FILES... --project P [--annotator NAME]
 uv run main.py stats --project P [--json]
+uv run main.py train --project P [--lang de|en] [--json] …   a project model
 """
 
 from __future__ import annotations
@@ -39,14 +40,17 @@ def build_parser() -> argparse.ArgumentParser:
     sug = commands.add_parser(
         "suggest", help="pre-annotate a project, or print suggestions for a file as JSON"
     )
-    where = sug.add_mutually_exclusive_group(required=True)
-    where.add_argument("--project", help="project file or URL: cache suggestions for it")
-    where.add_argument("--input", type=Path, help="a .txt document or a .jsonl of {text}")
+    sug.add_argument(
+        "--project",
+        help="project file or URL: cache suggestions for it (with --input: only its models "
+        "are used, nothing is stored)",
+    )
+    sug.add_argument("--input", type=Path, help="a .txt document or a .jsonl of {text}")
     sug.add_argument(
         "--suggester",
         default="default",
-        help="rules, de-news, default, spacy:<package-or-path>, "
-        "project-model:<path> (default: %(default)s)",
+        help="rules, de-news, default, spacy:<package-or-path>, project-model:<path>, "
+        "project-model:latest (needs --project) (default: %(default)s)",
     )
     sug.add_argument(
         "--lang",
@@ -74,6 +78,25 @@ def build_parser() -> argparse.ArgumentParser:
     merge.add_argument("--project", required=True, help="project file or URL to merge into")
     merge.add_argument("--json", action="store_true", help="print the summary as JSON")
 
+    train = commands.add_parser(
+        "train", help="train the project model on the accepted versions (progress on stderr)"
+    )
+    train.add_argument("--project", required=True, help="project file or URL")
+    train.add_argument("--lang", choices=("de", "en"), help="default: the most accepted one")
+    train.add_argument("--labels", help="only these labels, comma-separated (default: all)")
+    source = train.add_mutually_exclusive_group()
+    source.add_argument("--gold", action="store_true", help="only the reviewed gold versions")
+    source.add_argument("--annotator", help="only this annotator's accepted versions")
+    train.add_argument(
+        "--base", choices=("de-news", "blank"), help="default: de-news for German, else blank"
+    )
+    train.add_argument("--dev-share", type=float, default=0.2, help="share of documents in dev")
+    train.add_argument("--seed", type=int, default=0, help="seed of the split and training")
+    train.add_argument("--max-minutes", type=float, help="time budget of each training")
+    train.add_argument("--max-epochs", type=int, default=30, help="default: %(default)s")
+    train.add_argument("--no-curve", action="store_true", help="skip the learning curve")
+    train.add_argument("--json", action="store_true", help="the final figures as JSON")
+
     stats = commands.add_parser("stats", help="counts of documents, annotations and spans")
     stats.add_argument("--project", required=True, help="project file or URL")
     stats.add_argument("--json", action="store_true", help="print JSON")
@@ -100,7 +123,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "merge":
             return cmd_merge(args)
         if args.command == "suggest":
-            return cmd_suggest_input(args) if args.input else cmd_suggest_project(args)
+            if args.input:
+                return cmd_suggest_input(args)
+            if not args.project:
+                print("kathode: suggest needs --project or --input", file=sys.stderr)
+                return EXIT_USAGE
+            return cmd_suggest_project(args)
+        if args.command == "train":
+            return cmd_train(args)
         return cmd_app(args)
     except StorageError as exc:
         print(f"kathode: {exc}", file=sys.stderr)
@@ -181,6 +211,13 @@ def cmd_suggest_input(args: argparse.Namespace) -> int:
     from core.records import RecordError
     from nlp.language import detect_language
     from nlp.suggesters import Suggester, SuggesterError, get_suggester
+    from storage.engine import project_url
+    from storage.suggest import suggester_for
+
+    def build(lang: str) -> Suggester:
+        if args.project is None:
+            return get_suggester(args.suggester, lang)
+        return suggester_for(project_url(args.project), args.suggester, lang)
 
     suggesters: dict[str, Suggester] = {}
     refused = 0
@@ -192,7 +229,7 @@ def cmd_suggest_input(args: argparse.Namespace) -> int:
         lang = args.lang or detect_language(item.text)
         try:
             if lang not in suggesters:
-                suggesters[lang] = get_suggester(args.suggester, lang)
+                suggesters[lang] = build(lang)
         except SuggesterError as exc:
             print(f"kathode: {exc}", file=sys.stderr)
             return EXIT_REFUSED
@@ -212,6 +249,73 @@ def cmd_suggest_input(args: argparse.Namespace) -> int:
         }
         print(json.dumps(record, ensure_ascii=False), flush=True)
     return EXIT_REFUSED if refused else EXIT_OK
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from nlp.project_training import TrainingCancelled
+    from storage.repository import ProjectRepository
+    from storage.training import TrainingError, TrainOptions, train_project
+
+    def progress(event: dict[str, object]) -> None:
+        if event["kind"] == "stage":
+            print(event["text"], file=sys.stderr, flush=True)
+        elif event["kind"] == "epoch":
+            print(
+                f"  {event['phase']}: epoch {event['epoch']}/{event['max_epochs']}  "
+                f"loss {event['loss']}  dev F1 {event['dev_f']:.3f} "
+                f"(best {event['best_f']:.3f})  {event['seconds']} s",
+                file=sys.stderr,
+                flush=True,
+            )
+        elif event["kind"] == "scored" and event["done"] == event["total"]:
+            print(f"Scored {event['total']} documents for the queue order.", file=sys.stderr)
+
+    labels = None
+    if args.labels:
+        labels = tuple(label.strip() for label in args.labels.split(",") if label.strip())
+    try:
+        options = TrainOptions(
+            lang=args.lang,
+            labels=labels,
+            gold_only=args.gold,
+            annotator=args.annotator,
+            base=args.base,
+            dev_share=args.dev_share,
+            seed=args.seed,
+            max_minutes=args.max_minutes,
+            max_epochs=args.max_epochs,
+            curve=not args.no_curve,
+        )
+        with ProjectRepository.open(args.project) as repo:
+            result = train_project(repo, options, progress=progress)
+    except TrainingError as exc:
+        print(f"kathode: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
+    except (TrainingCancelled, KeyboardInterrupt):
+        print("kathode: training stopped; the previous model stays in use", file=sys.stderr)
+        return EXIT_REFUSED
+    if args.json:
+        print(json.dumps(result.as_dict(), ensure_ascii=False))
+        return EXIT_OK
+    for note in result.notes:
+        print(f"note: {note}")
+    f = result.figures
+    print(
+        f"{result.lang} model {result.version}: dev P {f.p:.3f} R {f.r:.3f} F1 {f.f:.3f} on "
+        f"{result.documents['dev']} documents (trained on {result.documents['train']})"
+    )
+    for label, figures in f.per_label.items():
+        print(f"  {label:<10} P {figures['p']:.3f}  R {figures['r']:.3f}  F1 {figures['f']:.3f}")
+    joins = "joins" if result.beats_builtin else "does not join"
+    print(
+        f"built-in suggester on the same documents: F1 {result.builtin.f:.3f}; the model "
+        f"{joins} the default suggester"
+    )
+    if result.curve:
+        points = ", ".join(f"{n} docs {f1:.3f}" for n, f1 in result.curve)
+        print(f"learning curve: {points}. {result.curve_verdict}")
+    print(f"saved to {result.path} ({result.seconds} s)")
+    return EXIT_OK
 
 
 def cmd_export(args: argparse.Namespace) -> int:

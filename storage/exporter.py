@@ -163,7 +163,7 @@ def export_project(
             done = 0
             if progress:
                 progress(done, total)
-            for page in _pages(connection, where, options.labels):
+            for page in record_pages(connection, where, options.labels):
                 if cancel and cancel():
                     raise ExportCancelled
                 for record in page:
@@ -241,10 +241,11 @@ def _filters(connection: Connection, options: ExportOptions) -> list[ColumnEleme
     return where
 
 
-def _pages(
+def record_pages(
     connection: Connection, where: Sequence[ColumnElement[bool]], labels: frozenset[str] | None
 ) -> Iterator[list[ExportRecord]]:
-    """The filtered annotations, a page at a time, in annotation id order."""
+    """The filtered annotations, a page at a time, in annotation id order (``where`` may
+    name columns of ``annotation``, ``annotator`` and ``document``)."""
     a, d = _ANNOTATION, _DOCUMENT
     page_query = (
         select(

@@ -9,6 +9,7 @@ from sqlalchemy import (
     JSON,
     CheckConstraint,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -215,3 +216,17 @@ class SuggestionRow(Base):
     end: Mapped[int]
     label: Mapped[str] = mapped_column(String(64))
     source: Mapped[str] = mapped_column(String(200))
+
+
+class DocumentScoreRow(Base):
+    """How unsure the newest project model of the document's language is about it: the
+    queue's *most informative first* order (higher first)."""
+
+    __tablename__ = "document_score"
+
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("document.id", ondelete="CASCADE"), primary_key=True
+    )
+    model: Mapped[str] = mapped_column(String(200))
+    score: Mapped[float] = mapped_column(Float, index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -23,6 +23,7 @@ from core.spans import Span, Token
 from core.tokens import token_index
 from storage import models as m
 from storage.bulk import ImportEntry, ImportOutcome, store_batch
+from storage.document_scores import DocumentScores, order_by
 from storage.engine import is_sqlite, make_engine, project_url
 from storage.migrate import upgrade
 from storage.repository_base import (
@@ -47,7 +48,9 @@ DEFAULT_SCHEME = RESOURCES / "labels" / "battery.json"
 _TOKEN_CACHE_SIZE = 16
 
 
-class ProjectRepository(LabelSchemeStore, SuggestionCache, Statistics, ReviewStore, ReviewFigures):
+class ProjectRepository(
+    LabelSchemeStore, SuggestionCache, Statistics, ReviewStore, ReviewFigures, DocumentScores
+):
     """A Kathode project: one database, opened and migrated to the newest schema."""
 
     # -- opening -------------------------------------------------------------------------
@@ -195,14 +198,16 @@ class ProjectRepository(LabelSchemeStore, SuggestionCache, Statistics, ReviewSto
         status: Status | None = None,
         search: str = "",
         entity_search: str = "",
+        order: str = "in_order",
     ) -> list[DocumentSummary]:
         """One page of the document queue as this annotator sees it; no texts are loaded.
 
-        ``search`` looks in the texts, ``entity_search`` in the text of anyone's spans.
+        ``search`` looks in the texts, ``entity_search`` in the text of anyone's spans;
+        ``order`` is one of :data:`storage.document_scores.QUEUE_ORDERS`.
         """
         with self.reading() as s:
             query = self._queue_query(s, annotator, status, search, entity_search)
-            rows = s.execute(query.order_by(m.DocumentRow.id).offset(offset).limit(limit))
+            rows = s.execute(order_by(query, order).offset(offset).limit(limit))
             return [
                 DocumentSummary(r.id, r.title, r.language, Status(r.status or "open"), r.spans)
                 for r in rows

@@ -12,11 +12,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import lru_cache
 from typing import TYPE_CHECKING
+
+from sqlalchemy.engine import URL
 
 from core.spans import Span, Token
 from core.tokens import snap_to_tokens
+from storage import project_models
 from storage.repository import ProjectRepository
 
 if TYPE_CHECKING:
@@ -25,6 +28,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DEFAULT_SUGGESTER = "default"
+PROJECT_MODEL_LATEST = "project-model:latest"
 BATCH_SIZE = 32
 
 
@@ -52,11 +56,31 @@ def fit_to_tokens(spans: Sequence[Span], tokens: Sequence[Token]) -> list[Span]:
     return fitted
 
 
-@cache
-def suggester_for(name: str, language: str) -> Suggester:
-    """The suggester ``name`` for ``language``, built once per process (models are big)."""
-    from nlp.suggesters import get_suggester
+def suggester_for(url: URL, name: str, language: str) -> Suggester:
+    """The suggester ``name`` for ``language`` in the project at ``url``.
 
+    ``project-model:latest`` is the project's newest model of the language; ``default`` is
+    the built-in combination, with that model ranked first when its dev F1 beat the built-in
+    one's (see ``storage.training``). Suggesters are built once per process and model.
+    """
+    model = project_models.latest(url, language)
+    path = str(model.path) if model is not None else None
+    return _built(name, language, path, model.joins_default if model is not None else False)
+
+
+@lru_cache(maxsize=16)
+def _built(name: str, language: str, model_path: str | None, joins_default: bool) -> Suggester:
+    from nlp.suggesters import SuggesterError, default_suggester, get_suggester
+
+    if name == PROJECT_MODEL_LATEST:
+        if model_path is None:
+            raise SuggesterError(
+                f"suggester {name!r}: the project has no {language} model yet; train one "
+                f"with `uv run main.py train --project P --lang {language}`"
+            )
+        return get_suggester(f"project-model:{model_path}", language)
+    if name == DEFAULT_SUGGESTER and joins_default and model_path is not None:
+        return default_suggester(language, first=(f"project-model:{model_path}",))
     return get_suggester(name, language)
 
 
@@ -68,7 +92,7 @@ def suggestions_for(
     Raises ``SuggesterError`` when the suggester cannot be built for the document's language.
     """
     document = repo.document(document_id)
-    suggester = suggester_for(name, document.language)
+    suggester = suggester_for(repo.url, name, document.language)
     cached = repo.cached_suggestions(document_id, name, suggester.version)
     if cached is not None:
         return cached
@@ -101,7 +125,7 @@ def start_project_run(
     todo: list[tuple[Suggester, list[int]]] = []
     for language in repo.languages():
         try:
-            suggester = suggester_for(name, language)
+            suggester = suggester_for(repo.url, name, language)
         except SuggesterError as exc:
             summary.errors.append(f"{language}: {exc}")
             continue

@@ -6,8 +6,10 @@
 * ``de-news`` — the bundled German news model (``resources/models/de-news``), German only;
 * ``spacy:<package-or-path>`` — any installed spaCy package or pipeline directory, its labels
   mapped to ours (GPE→LOC, FAC→FACILITY, LAW→POLICY …);
-* ``project-model:<path>`` — a pipeline the project trained on its own annotations;
-* ``default`` — :func:`default_suggester`: rules + de-news for German, rules for English.
+* ``project-model:<path>`` — a pipeline the project trained on its own annotations
+  (``project-model:latest``, the project's newest, is resolved by ``storage.suggest``);
+* ``default`` — :func:`default_suggester`: rules + de-news for German, rules for English
+  (``storage.suggest`` ranks the project model first when it beat them).
 
 Every suggester returns, per text, sorted non-overlapping spans on project tokens, each with
 its ``source`` (``rules:<lang>-patterns``, ``model:<name>@<version>``). Texts longer than a
@@ -72,14 +74,18 @@ def get_suggester(name: str, lang: str) -> Suggester:
     raise SuggesterError(f"unknown suggester {name!r}; known: {KNOWN_NAMES}")
 
 
-def default_suggester(lang: str, *, extra: Sequence[str] = ()) -> Suggester:
-    """The default combination for ``lang``: ``rules`` + ``de-news`` for German, ``rules``
-    for English, then any ``extra`` suggester names, ranked in that order (see
-    :mod:`nlp.suggesters.combine` for the overlap rule). Raises :class:`SuggesterError` if a
-    member cannot be built; use :func:`build_suggesters` to keep going without it."""
+def default_suggester(
+    lang: str, *, first: Sequence[str] = (), extra: Sequence[str] = ()
+) -> Suggester:
+    """The default combination for ``lang``: any ``first`` suggester names (a project model
+    that beat the built-ins), then ``rules`` + ``de-news`` for German, ``rules`` for English,
+    then any ``extra`` names, ranked in that order (see :mod:`nlp.suggesters.combine` for the
+    overlap rule). Raises :class:`SuggesterError` if a member cannot be built; use
+    :func:`build_suggesters` to keep going without it."""
     if lang not in DEFAULT_MEMBERS:
         raise SuggesterError(f"suggester 'default': unsupported language {lang!r}")
-    members = [get_suggester(name, lang) for name in (*DEFAULT_MEMBERS[lang], *extra)]
+    names = (*first, *DEFAULT_MEMBERS[lang], *extra)
+    members = [get_suggester(name, lang) for name in names]
     return CombinedSuggester(members, name="default")
 
 

@@ -176,8 +176,8 @@ def spacy_suggester(target: str, lang: str) -> ModelSuggester:
 
 
 def project_model_suggester(path: str, lang: str) -> ModelSuggester:
-    """A pipeline the project trained on its own annotations; labels are taken as they are
-    when they are in the scheme."""
+    """A pipeline the project trained on its own annotations; its labels are the project's
+    (the scheme may have labels of its own), taken as they are."""
     name = f"project-model:{path}"
     nlp = load_pipeline(name, Path(path))
     _check_language(name, nlp, lang)
@@ -188,7 +188,7 @@ def project_model_suggester(path: str, lang: str) -> ModelSuggester:
         name,
         nlp,
         lang,
-        {label: label for label in LABELS},
+        {label: label for label in entity_labels(nlp)},
         version=f"{model_version}+{fingerprint}+{TOKENIZER_VERSION}",
         source=f"model:{model_version}",
         project_tokens=True,
