@@ -41,14 +41,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.germeval import DATA, oracle_tsv  # noqa: E402
 from core.documents import Status  # noqa: E402
 from core.exports.record import ExportRecord  # noqa: E402
 from core.spans import Span  # noqa: E402
 
-DATA = ROOT.parent / "shared" / "data" / "germeval2014"
 START, STEP, END = 200, 400, 6200
 LABELS = ("PERSON", "ORG", "LOC")
-TAGS = {"PER": "PERSON", "ORG": "ORG", "LOC": "LOC"}
 
 
 def setup_line(args: argparse.Namespace) -> dict[str, object]:
@@ -69,21 +68,6 @@ def setup_line(args: argparse.Namespace) -> dict[str, object]:
         "pool_sample": args.pool_sample,
         "seed": args.seed,
     }
-
-
-def oracle_tsv(source: Path, target: Path) -> int:
-    """``train-outer.tsv`` with PER tags renamed PERSON and other types dropped to O."""
-    lines = source.read_text(encoding="utf-8").splitlines()
-    out = [lines[0]]
-    for line in lines[1:]:
-        sentence, _, slots = line.partition("\t")
-        tags = []
-        for tag in slots.split(" "):
-            prefix, _, kind = tag.partition("-")
-            tags.append(f"{prefix}-{TAGS[kind]}" if kind in TAGS else "O")
-        out.append(f"{sentence}\t{' '.join(tags)}")
-    target.write_text("\n".join(out) + "\n", encoding="utf-8")
-    return len(out) - 1
 
 
 def dev_records() -> list[ExportRecord]:

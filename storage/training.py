@@ -319,7 +319,7 @@ def train_project(
         base=base,
         labels=data.labels,
         documents={"train": len(train), "dev": len(dev)},
-        spans=sum(len(r.spans) for r in data.records),
+        spans=sum(data.counts.values()),
         figures=trained.figures,
         builtin=builtin,
         previous=previous_figures,

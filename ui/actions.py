@@ -41,6 +41,7 @@ class ActionId(Enum):
     STATISTICS = auto()
     REVIEW = auto()
     AGREEMENT = auto()
+    TRAIN = auto()
     SETTINGS = auto()
     LABELS = auto()
     CHANGE_ANNOTATOR = auto()
@@ -148,6 +149,12 @@ ACTIONS: dict[ActionId, ActionSpec] = {
         "A&greement…",
         ("Ctrl+Shift+G",),
         "Agreement between annotators, and against gold",
+        "Project",
+    ),
+    ActionId.TRAIN: ActionSpec(
+        "Train &model…",
+        ("Ctrl+Shift+M",),
+        "Train a suggestion model on the accepted documents, with a learning curve",
         "Project",
     ),
     ActionId.SETTINGS: ActionSpec(

@@ -130,6 +130,7 @@ class MainWindow(QMainWindow):
             ActionId.STATISTICS: self.project_actions.on_statistics,
             ActionId.REVIEW: self.project_actions.on_review,
             ActionId.AGREEMENT: self.project_actions.on_agreement,
+            ActionId.TRAIN: self.project_actions.on_train,
             ActionId.SETTINGS: self.project_actions.on_settings,
             ActionId.LABELS: self.project_actions.on_labels,
             ActionId.CHANGE_ANNOTATOR: self.project_actions.on_change_annotator,
@@ -208,6 +209,11 @@ class MainWindow(QMainWindow):
     def _request_suggestions(self, document_id: int) -> None:
         if self.service is not None and document_id == self.document_id:
             self.service.request(document_id)
+
+    def refresh_suggestions(self) -> None:
+        """Ask again for the open document's suggestions (a new project model is in use)."""
+        if self.document_id is not None and not self.editor.read_only:
+            self._request_suggestions(self.document_id)
 
     def on_spans_changed(self) -> None:
         self.article.show_marks(self.editor.spans, self.editor.suggestions)
@@ -353,6 +359,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(text, 6000)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.project_actions.shutdown()
         if self.service is not None:
             self.service.stop()
         super().closeEvent(event)

@@ -10,7 +10,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QApplication, QFileDialog
 
 from storage.importer import ImportSummary, import_paths
@@ -20,6 +20,7 @@ from ui.theme import Preferences, apply_theme, load_preferences
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
     from ui.review_window import ReviewWindow
+    from ui.train_dialog import TrainDialog
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +55,7 @@ class ProjectActions(QObject):
         super().__init__(window)
         self.window = window
         self.review_window: ReviewWindow | None = None
+        self.train_dialog: TrainDialog | None = None
 
     def apply_preferences(self, preferences: Preferences | None = None) -> None:
         preferences = preferences or load_preferences()
@@ -114,6 +116,45 @@ class ProjectActions(QObject):
         from ui.agreement_view import AgreementView
 
         AgreementView(self.window.repo, self.window).show()
+
+    def on_train(self) -> None:
+        """Show the training dialog; one per window, so a running training can be shown
+        again after its dialog was closed."""
+        if self.train_dialog is None:
+            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+            try:
+                from ui.train_dialog import TrainDialog  # pyqtgraph loads on first use
+            finally:
+                QApplication.restoreOverrideCursor()
+
+            self.train_dialog = TrainDialog(self.window.repo, self.window)
+            self.train_dialog.training_finished.connect(self.on_training_finished)
+        self.train_dialog.show()
+        self.train_dialog.raise_()
+        self.train_dialog.activateWindow()
+
+    def on_training_finished(self, result: dict[str, object]) -> None:
+        """A new model is in use: the queue's "most informative" order and the open
+        document's suggestions change with it."""
+        window = self.window
+        document_id = window.document_id
+        window.queue.model.reload()
+        if document_id is not None:
+            window.queue.select_document(document_id)
+        window.refresh_suggestions()
+        joins = "joins" if result.get("beats_builtin") else "does not join"
+        dev = result.get("dev")
+        f1 = dev.get("f") if isinstance(dev, dict) else None
+        figure = f"{f1:.2f}" if isinstance(f1, float | int) else "?"
+        window.on_message(
+            f"Model {result.get('version')} trained (dev F1 {figure}); it {joins} the "
+            "default suggester."
+        )
+
+    def shutdown(self) -> None:
+        """The window closes: a training still running is stopped (nothing installed)."""
+        if self.train_dialog is not None:
+            self.train_dialog.shutdown()
 
     def on_settings(self) -> None:
         from ui.settings_dialog import SettingsDialog

@@ -25,13 +25,14 @@ class QueueModel(ListTableModel[DocumentSummary]):
 
     columns = COLUMNS
 
-    def __init__(self, repo: ProjectRepository, annotator: str) -> None:
+    def __init__(self, repo: ProjectRepository, annotator: str, order: str = "in_order") -> None:
         super().__init__()
         self._repo = repo
         self._annotator = annotator
         self._status: Status | None = None
         self._search = ""
         self._entity_search = ""
+        self._order = order
         self._total = 0
         self.reload()
 
@@ -49,6 +50,16 @@ class QueueModel(ListTableModel[DocumentSummary]):
     @property
     def annotator(self) -> str:
         return self._annotator
+
+    @property
+    def order(self) -> str:
+        return self._order
+
+    def set_order(self, order: str) -> None:
+        """List the documents in ``order`` (one of ``storage.document_scores.QUEUE_ORDERS``)."""
+        if order != self._order:
+            self._order = order
+            self.reload()
 
     def set_filter(
         self,
@@ -71,6 +82,7 @@ class QueueModel(ListTableModel[DocumentSummary]):
             status=self._status,
             search=self._search,
             entity_search=self._entity_search,
+            order=self._order,
         )
 
     def canFetchMore(self, parent: Index) -> bool:

@@ -1,12 +1,14 @@
-"""The document queue with its filters: status, whose status, and search in text or entities."""
+"""The document queue with its filters (status, whose status, search in text or entities) and
+its order (in order, random, most informative first; remembered in the user's settings)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QTableView,
     QVBoxLayout,
@@ -14,11 +16,23 @@ from PySide6.QtWidgets import (
 )
 
 from core.documents import Status
+from storage.document_scores import QUEUE_ORDERS
 from storage.repository import ProjectRepository
 from ui.queue_model import QueueModel
 from ui.table_model import configure_list_table
+from ui.theme import user_settings
 
 ALL = "All statuses"
+ORDER_SETTING = "queue_order"
+ORDERS = {
+    "in_order": ("In order", "The documents in the order they were imported"),
+    "random": ("Random", "A fixed shuffle of the documents, the same every time"),
+    "informative": (
+        "Most informative first",
+        "The documents the project model is least sure about first (train one with "
+        "Project → Train model…); documents it has not scored come last, in order",
+    ),
+}
 
 
 class QueuePanel(QWidget):
@@ -29,7 +43,15 @@ class QueuePanel(QWidget):
     def __init__(self, repo: ProjectRepository, annotator: str, parent: QWidget | None = None):
         super().__init__(parent)
         self.repo = repo
-        self.model = QueueModel(repo, annotator)
+        self.model = QueueModel(repo, annotator, stored_order())
+        self.order = QComboBox(self)
+        self.order.setObjectName("queueOrder")
+        self.order.setToolTip("The order of the queue; the next document follows it")
+        for order in QUEUE_ORDERS:
+            text, tip = ORDERS.get(order, (order, ""))
+            self.order.addItem(text, order)
+            self.order.setItemData(self.order.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
+        self.order.setCurrentIndex(max(self.order.findData(self.model.order), 0))
         self.status = QComboBox(self)
         self.status.setObjectName("statusFilter")
         self.status.addItem(ALL, None)
@@ -62,16 +84,23 @@ class QueuePanel(QWidget):
         search = QHBoxLayout()
         search.addWidget(self.search, 1)
         search.addWidget(self.in_entities)
+        order = QHBoxLayout()
+        label = QLabel("&Order:", self)
+        label.setBuddy(self.order)
+        order.addWidget(label)
+        order.addWidget(self.order, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(filters)
         layout.addLayout(search)
+        layout.addLayout(order)
         layout.addWidget(self.table, 1)
 
     def _connect_signals(self) -> None:
         self.status.currentIndexChanged.connect(self.on_filter_changed)
         self.whose.currentIndexChanged.connect(self.on_filter_changed)
         self.in_entities.toggled.connect(self.on_filter_changed)
+        self.order.currentIndexChanged.connect(self.on_order_changed)
         self.search.textChanged.connect(self._debounce.start)
         self._debounce.timeout.connect(self.on_filter_changed)
         self.table.selectionModel().currentRowChanged.connect(self.on_row_changed)
@@ -96,6 +125,13 @@ class QueuePanel(QWidget):
         if self.model.rowCount() > 0:
             self.table.selectRow(0)
 
+    def on_order_changed(self) -> None:
+        order = str(self.order.currentData())
+        user_settings().setValue(ORDER_SETTING, order)
+        self.model.set_order(order)
+        if self.model.rowCount() > 0:
+            self.table.selectRow(0)
+
     def on_row_changed(self) -> None:
         document_id = self.model.document_id(self.table.currentIndex().row())
         if document_id is not None:
@@ -115,3 +151,9 @@ class QueuePanel(QWidget):
             self.table.selectRow(row)
             return True
         return False
+
+
+def stored_order() -> str:
+    """The queue order the user chose last (``in_order`` at first)."""
+    order = str(user_settings().value(ORDER_SETTING, "in_order") or "in_order")
+    return order if order in QUEUE_ORDERS else "in_order"
