@@ -9,7 +9,7 @@ from html import escape
 from typing import Any
 
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+CURVE_DELAY_MS = 50
 MODELS = (("dev", "new"), ("previous_dev", "previous"), ("builtin_dev", "built-in"))
 STOPPED_BY = {
     "epochs": "the epoch limit",
@@ -136,7 +137,9 @@ class TrainResultPage(QWidget):
             if notes
             else ""
         )
-        self._draw_curve(result)
+        # The plot a moment later, after the figures have painted: neither step then holds
+        # the window for long (pyqtgraph's text items and first paint of a plot are slow).
+        QTimer.singleShot(CURVE_DELAY_MS, self, lambda: self._draw_curve(result))
 
     def _fill_table(self, result: dict[str, Any]) -> None:
         shown = [(key, name) for key, name in MODELS if result.get(key)]

@@ -181,7 +181,8 @@ def test_train_dialog_trains_shows_figures_and_curve_then_cancel_keeps_the_model
     assert f"{result['builtin_dev']['f']:.2f}" in dialog.result_page.default_label.text()
     assert [p[0] for p in result["curve"]] == sorted(p[0] for p in result["curve"])
     assert len(result["curve"]) == 4
-    assert dialog.result_page.curve_plot.isVisible()
+    qtbot.waitUntil(lambda: dialog.result_page.curve_plot.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: bool(dialog.result_page.curve_plot.getPlotItem().listDataItems()))
     drawn = dialog.result_page.curve_plot.getPlotItem().listDataItems()[0].getData()
     assert list(drawn[0]) == [p[0] for p in result["curve"]]
     assert dialog.result_page.verdict_label.text() == result["curve_verdict"]
