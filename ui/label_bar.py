@@ -30,6 +30,7 @@ class LabelBar(QWidget):
         self._layout.setSpacing(4)
         self._layout.addStretch(1)
         self.buttons: dict[str, QPushButton] = {}
+        self._counts: dict[str, int] = {}
 
     def set_labels(self, labels: Sequence[Label]) -> None:
         for button in self.buttons.values():
@@ -58,5 +59,15 @@ class LabelBar(QWidget):
 
     def set_counts(self, counts: dict[str, int]) -> None:
         """Show how many spans of each label the open document has."""
+        self._counts = {name: counts.get(name, 0) for name in self.buttons}
         for name, button in self.buttons.items():
-            button.setText(self._caption(self._labels[name], counts.get(name, 0)))
+            button.setText(self._caption(self._labels[name], self._counts[name]))
+
+    def change_counts(self, changes: dict[str, int]) -> None:
+        """After an edit: add to (or take from) the counts of the labels it touched."""
+        for name, change in changes.items():
+            button = self.buttons.get(name)
+            if button is None:
+                continue
+            self._counts[name] = self._counts.get(name, 0) + change
+            button.setText(self._caption(self._labels[name], self._counts[name]))

@@ -25,12 +25,13 @@ from PySide6.QtWidgets import (
 )
 
 from core.documents import Status
+from core.edits import SpanDelta
 from core.labels import Label
 from core.spans import Span
 from storage.repository import ProjectRepository
 from ui.actions import ACTIONS, ActionId, make_actions
 from ui.article_view import ArticleView
-from ui.editor import AnnotationEditor
+from ui.editor import AnnotationEditor, MarkChanges
 from ui.help_dialog import HelpDialog
 from ui.label_bar import LabelBar
 from ui.project_actions import ProjectActions
@@ -63,6 +64,7 @@ class MainWindow(QMainWindow):
         self.label_actions: dict[str, QAction] = {}
         self._progress_dialog: QProgressDialog | None = None
         self._suggestions_started = False
+        self._total = self._done = 0
         self.project_actions = ProjectActions(self)
         self._compose()
         self._create_actions()
@@ -174,8 +176,9 @@ class MainWindow(QMainWindow):
         self.label_bar.label_chosen.connect(self.on_label)
         self.editor.document_opened.connect(self.on_document_opened)
         self.editor.spans_changed.connect(self.on_spans_changed)
+        self.editor.marks_edited.connect(self.on_marks_edited)
         self.editor.status_changed.connect(self.on_status_changed)
-        self.editor.counts_changed.connect(self.queue.model.refresh_row)
+        self.editor.counts_changed.connect(self.on_counts_changed)
         self.editor.message.connect(self.on_message)
         self.side.span_chosen.connect(self.on_span_chosen)
         self.side.version_chosen.connect(self.on_version_chosen)
@@ -213,9 +216,30 @@ class MainWindow(QMainWindow):
         self.article.show_marks(self.editor.spans, self.editor.suggestions)
         self._show_lists()
 
-    def on_status_changed(self, document_id: int) -> None:
-        self.queue.model.refresh_row(document_id)
-        self.refresh_progress()
+    def on_marks_edited(self, changes: MarkChanges) -> None:
+        """An edit of the open document: every view applies what it changed, nothing more."""
+        self.article.update_marks(
+            changes.spans_removed, changes.spans_added,
+            hidden=changes.suggestions_hidden, shown=changes.suggestions_shown,
+        )  # fmt: skip
+        self.side.model.update_rows(
+            [*((s, False) for s in changes.spans_removed),
+             *((s, True) for s in changes.suggestions_hidden)],
+            [*((s, False) for s in changes.spans_added),
+             *((s, True) for s in changes.suggestions_shown)],
+        )  # fmt: skip
+        self.label_bar.change_counts(
+            SpanDelta(changes.spans_removed, changes.spans_added).label_count_changes()
+        )
+
+    def on_counts_changed(self, document_id: int, change: int) -> None:
+        self.queue.model.change_row(document_id, spans=change)
+
+    def on_status_changed(self, document_id: int, before: Status | None, after: Status) -> None:
+        self.queue.model.change_row(document_id, status=after)
+        if before is not None and (before is Status.OPEN) != (after is Status.OPEN):
+            self._done += 1 if before is Status.OPEN else -1
+            self._show_progress()
 
     def finish_document(self, status: Status) -> None:
         if self.editor.set_status(status):
@@ -376,6 +400,11 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(title)
 
     def refresh_progress(self) -> None:
-        total = self.repo.count_documents(self.annotator)
-        open_ = self.repo.count_documents(self.annotator, status=Status.OPEN)
-        self.progress.setText(f"{self.annotator}: {total - open_} of {total} done")
+        """Count the queue afresh (on opening, another annotator, an import); edits change
+        the figure by their delta instead."""
+        self._total = self.repo.count_documents(self.annotator)
+        self._done = self._total - self.repo.count_documents(self.annotator, status=Status.OPEN)
+        self._show_progress()
+
+    def _show_progress(self) -> None:
+        self.progress.setText(f"{self.annotator}: {self._done} of {self._total} done")

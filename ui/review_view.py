@@ -34,10 +34,11 @@ from PySide6.QtWidgets import (
 
 from core.documents import Document
 from core.labels import Label
+from core.marks import Mark
 from core.review import Agreement, ReviewSpan
 from core.spans import Span
 from ui.article_view import ArticleView
-from ui.highlighter import CONFIRMED_ALPHA, SUGGESTED_ALPHA, Mark
+from ui.highlighter import CONFIRMED_ALPHA, SUGGESTED_ALPHA
 
 
 @dataclass(frozen=True)
