@@ -94,17 +94,30 @@ class ArticleView(QTextEdit):
     def show_document(
         self, document: Document | None, spans: Sequence[Span], suggestions: Sequence[Span]
     ) -> None:
+        """Show a document with its marks. The marks are in place before the text goes in and
+        every block has its line height as it is made, so the text is formatted and laid out
+        once (a later full re-highlight would lay out a long article a second time)."""
+        text = document.text if document else ""
+        offsets = OffsetMap(text)
+        self.show_text(document, offsets, self.highlighter.marks_of(spans, suggestions, offsets))
+
+    def show_text(
+        self, document: Document | None, offsets: OffsetMap, marks: Sequence[Mark]
+    ) -> None:
+        """Show a document with marks already in Qt positions (see ``show_document``)."""
         self._document = document
-        self._offsets = OffsetMap(document.text if document else "")
+        text = document.text if document else ""
+        self._offsets = offsets
         self._rects.clear()
-        self.highlighter.set_marks([], [], self._offsets, full=False)
-        self.setPlainText(document.text if document else "")
-        cursor = QTextCursor(self.document())
-        cursor.select(QTextCursor.SelectionType.Document)
+        self.highlighter.load_marks(marks)
+        qt_document = self.document()
+        qt_document.setUndoRedoEnabled(False)
+        qt_document.clear()
+        cursor = QTextCursor(qt_document)
         spacing = QTextBlockFormat()
         spacing.setLineHeight(self.line_height_percent, 1)  # 1 = ProportionalHeight
-        cursor.mergeBlockFormat(spacing)
-        self.highlighter.set_marks(spans, suggestions, self._offsets)
+        cursor.setBlockFormat(spacing)
+        cursor.insertText(text)
         self.moveCursor(QTextCursor.MoveOperation.Start)
 
     def show_marks(self, spans: Sequence[Span], suggestions: Sequence[Span]) -> None:

@@ -242,9 +242,8 @@ class AnnotationEditor(QObject):
         if self.document is None or span not in self.spans:
             return None
         tokens = self.document.tokens
-        starts = [t.start for t in tokens]
-        first = bisect_left(starts, span.start)
-        last = bisect_left(starts, span.end) - 1
+        first = bisect_left(tokens, span.start, key=lambda t: t.start)
+        last = bisect_left(tokens, span.end, key=lambda t: t.start) - 1
         first, last = first - grow_left, last + grow_right
         if first < 0 or last >= len(tokens) or last < first:
             return None

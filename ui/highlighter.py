@@ -77,11 +77,20 @@ class SpanHighlighter(QSyntaxHighlighter):
         full: bool = True,
     ) -> None:
         """Replace the marks; repaint everything, or only the blocks whose marks changed."""
-        marks = [Mark(offsets.to_qt(s.start), offsets.to_qt(s.end), s.label, False) for s in spans]
-        marks += [
-            Mark(offsets.to_qt(s.start), offsets.to_qt(s.end), s.label, True) for s in suggestions
-        ]
-        self.replace_marks(marks, full=full)
+        self.replace_marks(self.marks_of(spans, suggestions, offsets), full=full)
+
+    def marks_of(
+        self, spans: Sequence[Span], suggestions: Sequence[Span], offsets: OffsetMap
+    ) -> list[Mark]:
+        to_qt = offsets.to_qt
+        marks = [Mark(to_qt(s.start), to_qt(s.end), s.label, False) for s in spans]
+        marks += [Mark(to_qt(s.start), to_qt(s.end), s.label, True) for s in suggestions]
+        return marks
+
+    def load_marks(self, marks: Sequence[Mark]) -> None:
+        """Replace the marks without formatting anything: the text is about to be replaced,
+        and its blocks are formatted as they go in."""
+        self.index = MarkIndex(marks)
 
     def replace_marks(self, marks: Sequence[Mark], *, full: bool = True) -> None:
         """Replace the marks (already in Qt positions), as ``set_marks`` does."""
