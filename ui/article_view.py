@@ -250,7 +250,9 @@ class ArticleView(QTextEdit):
         key = (block.blockNumber(), mark)
         local = self._rects.get(key)
         if local is None:
-            local = self._rects[key] = self._measure(block, mark)
+            local = self._measure(block, mark)
+            if block.layout().lineCount():  # not before the block is laid out
+                self._rects[key] = local
         return [rect.translated(origin) for rect in local]
 
     @staticmethod

@@ -38,6 +38,7 @@ from ui.project_actions import ProjectActions
 from ui.queue_panel import QueuePanel
 from ui.span_panel import SpanPanel
 from ui.suggestions import SuggestionService
+from ui.window_size import fit_to_screen
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +73,7 @@ class MainWindow(QMainWindow):
         self._connect_signals()
         self._apply_labels()
         self.project_actions.apply_preferences()
-        self.resize(1400, 860)
+        fit_to_screen(self, 1400, 860)
         self._update_title()
         self.refresh_progress()
         if self.queue.model.rowCount():

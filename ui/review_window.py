@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMenu,
+    QSizePolicy,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -35,6 +36,7 @@ from ui.review_editor import Decision, ReviewEditor
 from ui.review_panel import ReviewPanel
 from ui.review_queue import ReviewQueuePanel
 from ui.review_view import GoldView, VersionStack
+from ui.window_size import fit_to_screen
 
 
 class ReviewActionId(Enum):
@@ -124,6 +126,9 @@ class ReviewWindow(QMainWindow):
         self.heading = QLabel(self)
         self.heading.setObjectName("reviewHeading")
         self.heading.setTextFormat(Qt.TextFormat.RichText)
+        # A long title wraps instead of widening the window past the screen.
+        self.heading.setWordWrap(True)
+        self.heading.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.stacked = QCheckBox("Stacked versions", self)
         self.stacked.setObjectName("stackedToggle")
         self.actions_by_id: dict[ReviewActionId, QAction] = {}
@@ -134,7 +139,9 @@ class ReviewWindow(QMainWindow):
         self._create_menus()
         self._connect_signals()
         self.setWindowTitle(f"Kathode review — {repo.name} — {reviewer}")
-        self.resize(1600, 900)
+        fit_to_screen(self, 1600, 900)
+        # Shares of the width the window really got: the article keeps the most.
+        self.splitter.setSizes([int(self.width() * share) for share in (0.22, 0.42, 0.36)])
         first = self.queue.current_document()  # chosen before the signals were wired
         if first is not None:
             self.editor.show_document(first)
@@ -176,7 +183,7 @@ class ReviewWindow(QMainWindow):
         splitter.addWidget(centre)
         splitter.addWidget(self.panel)
         splitter.setStretchFactor(1, 4)
-        splitter.setSizes([390, 630, 560])
+        self.splitter = splitter
         self.setCentralWidget(splitter)
 
     def _create_actions(self) -> None:
