@@ -95,7 +95,7 @@ def p50(values: list[float]) -> float:
 
 def setup(app: QApplication) -> dict[str, object]:
     """What the figures were measured on; exits when Qt has no real font to draw with."""
-    from ui.article_view import ArticleView
+    from ui.widgets.article_view import ArticleView
 
     families = QFontDatabase.families()
     view = ArticleView()
@@ -148,7 +148,7 @@ def paint(widget: QTextEdit) -> None:
 def bench_window(
     repo: ProjectRepository, doc_id: int, other_id: int, spans: int, *, commits: bool = True
 ) -> dict[str, float]:
-    from ui.main_window import MainWindow
+    from ui.annotate.main_window import MainWindow
 
     window = MainWindow(repo, "bench", suggestions=False)
     window.resize(1280, 800)
@@ -237,7 +237,7 @@ def bench_naive(text: str, spans: list[Span]) -> dict[str, float]:
 
 def bench_stall(app: QApplication, path: Path) -> float:
     """Longest GUI stall while the worker pre-annotates the whole project."""
-    from ui.suggestions import SuggestionService
+    from ui.annotate.suggestions import SuggestionService
 
     repo = ProjectRepository.open(path)
     service = SuggestionService(repo)
@@ -270,7 +270,7 @@ def bench_stall(app: QApplication, path: Path) -> float:
 def bench_queue(app: QApplication, tmpdir: Path) -> float:
     """Open the queue of a 100,000-document project: one page is read, no texts."""
     from storage.bulk import ImportEntry, store_batch
-    from ui.queue_panel import QueuePanel
+    from ui.annotate.queue_panel import QueuePanel
 
     path = tmpdir / "queue.kathode"
     with ProjectRepository.open(path) as repo:

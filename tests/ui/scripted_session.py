@@ -19,7 +19,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from storage.repository import ProjectRepository
-from ui.main_window import MainWindow
+from ui.annotate.main_window import MainWindow
 
 LABEL_KEYS = (("ORG", Qt.Key.Key_O), ("LOC", Qt.Key.Key_L), ("PRODUCT", Qt.Key.Key_R))
 

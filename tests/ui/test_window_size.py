@@ -50,7 +50,7 @@ def test_window_size_review_window_fits_1024(
         for name in ("ana", "ben"):
             repo.set_status(doc, name, Status.ACCEPTED)
     _, window = open_window(path)
-    from ui.actions import ActionId
+    from ui.widgets.actions import ActionId
 
     window.actions_by_id[ActionId.REVIEW].trigger()
     review = window.project_actions.review_window

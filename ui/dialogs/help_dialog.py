@@ -8,7 +8,7 @@ from html import escape
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
 from core.labels import Label
-from ui.actions import ACTIONS
+from ui.widgets.actions import ACTIONS
 
 
 def help_html(labels: Sequence[Label]) -> str:

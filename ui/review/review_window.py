@@ -1,7 +1,7 @@
 """The review window: composes the queue, the gold view, the versions and the candidate
 panel, creates the actions and wires the signals.
 
-Decisions and their undo commands live in ``ui.review_editor``; every one is written to the
+Decisions and their undo commands live in ``ui.review.review_editor``; every one is written to the
 gold version at once, so there is nothing to save.
 """
 
@@ -30,13 +30,13 @@ from core.labels import Label
 from core.review import ReviewSpan
 from core.spans import Span
 from storage.repository import ProjectRepository
-from ui.actions import ActionSpec, make_actions, tooltip
-from ui.agreement_view import AgreementView
-from ui.review_editor import Decision, ReviewEditor
-from ui.review_panel import ReviewPanel
-from ui.review_queue import ReviewQueuePanel
-from ui.review_view import GoldView, VersionStack
-from ui.window_size import fit_to_screen
+from ui.review.agreement_view import AgreementView
+from ui.review.review_editor import Decision, ReviewEditor
+from ui.review.review_panel import ReviewPanel
+from ui.review.review_queue import ReviewQueuePanel
+from ui.review.review_view import GoldView, VersionStack
+from ui.widgets.actions import ActionSpec, make_actions, tooltip
+from ui.widgets.window_size import fit_to_screen
 
 
 class ReviewActionId(Enum):

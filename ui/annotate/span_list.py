@@ -10,7 +10,7 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from core.spans import Span
-from ui.table_model import Index, ListTableModel
+from ui.widgets.table_model import Index, ListTableModel
 
 COLUMNS = ("Label", "Text", "Source")
 

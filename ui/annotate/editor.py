@@ -21,7 +21,7 @@ from core.marks import ordered_marks, suggestion_changes, visible_suggestions
 from core.spans import Span, find_span
 from core.tokens import MisalignedSpanError, snap_to_tokens
 from storage.repository import ProjectRepository, StorageError
-from ui.commands import Change, SpanEdit, StatusEdit, UndoableEdit
+from ui.widgets.commands import Change, SpanEdit, StatusEdit, UndoableEdit
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ from PySide6.QtCore import QModelIndex, Qt
 
 from core.documents import DocumentSummary, Status
 from storage.repository import ProjectRepository
-from ui.table_model import Index, ListTableModel
+from ui.widgets.table_model import Index, ListTableModel
 
 PAGE_SIZE = 200
 COLUMNS = ("Title", "Lang", "Status", "Spans")

@@ -1,8 +1,8 @@
 """The main window: composes the panels, creates the actions, wires the signals.
 
-Editing logic lives in ``ui.editor`` (undoable commands through the repository), document
-listing in ``ui.queue_panel``, suggestions in ``ui.suggestions`` (a worker thread). This
-class only decides which key or click leads to which operation.
+Editing logic lives in ``ui.annotate.editor`` (undoable commands through the repository),
+document listing in ``ui.annotate.queue_panel``, suggestions in ``ui.annotate.suggestions`` (a
+worker thread). This class only decides which key or click leads to which operation.
 """
 
 from __future__ import annotations
@@ -29,16 +29,16 @@ from core.edits import SpanDelta
 from core.labels import Label
 from core.spans import Span
 from storage.repository import ProjectRepository
-from ui.actions import ACTIONS, ActionId, make_actions
-from ui.article_view import ArticleView
-from ui.editor import AnnotationEditor, MarkChanges
-from ui.help_dialog import HelpDialog
-from ui.label_bar import LabelBar
+from ui.annotate.editor import AnnotationEditor, MarkChanges
+from ui.annotate.label_bar import LabelBar
+from ui.annotate.queue_panel import QueuePanel
+from ui.annotate.span_panel import SpanPanel
+from ui.annotate.suggestions import SuggestionService
+from ui.dialogs.help_dialog import HelpDialog
 from ui.project_actions import ProjectActions
-from ui.queue_panel import QueuePanel
-from ui.span_panel import SpanPanel
-from ui.suggestions import SuggestionService
-from ui.window_size import fit_to_screen
+from ui.widgets.actions import ACTIONS, ActionId, make_actions
+from ui.widgets.article_view import ArticleView
+from ui.widgets.window_size import fit_to_screen
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QPushButton, QSizePolicy, QWidget
 
 from core.labels import Label
-from ui.flow_layout import FlowLayout
+from ui.widgets.flow_layout import FlowLayout
 
 
 def text_colour_on(background: str) -> str:

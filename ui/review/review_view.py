@@ -38,8 +38,8 @@ from core.marks import Mark
 from core.offsets import OffsetMap
 from core.review import Agreement, ReviewSpan
 from core.spans import Span
-from ui.article_view import ArticleView
-from ui.highlighter import CONFIRMED_ALPHA, SUGGESTED_ALPHA
+from ui.widgets.article_view import ArticleView
+from ui.widgets.highlighter import CONFIRMED_ALPHA, SUGGESTED_ALPHA
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,8 @@ from PySide6.QtWidgets import (
 
 from core.documents import Status
 from storage.repository import ProjectRepository
-from ui.queue_model import QueueModel
-from ui.table_model import configure_list_table
+from ui.annotate.queue_model import QueueModel
+from ui.widgets.table_model import configure_list_table
 
 ALL = "All statuses"
 

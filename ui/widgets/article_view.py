@@ -32,7 +32,7 @@ from core.marks import Mark
 from core.offsets import OffsetMap
 from core.spans import Span
 from core.tokens import snap_to_tokens
-from ui.highlighter import SpanHighlighter
+from ui.widgets.highlighter import SpanHighlighter
 
 LINE_HEIGHT_PERCENT = 175  # room under each line for the label names
 TAG_POINT_SIZE_RATIO = 0.62
