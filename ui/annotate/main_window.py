@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from core.documents import Status
 from core.edits import SpanDelta
 from core.labels import Label
+from core.marks import next_mark
 from core.spans import Span
 from storage.repository import ProjectRepository
 from ui.annotate.editor import AnnotationEditor, MarkChanges
@@ -301,17 +302,9 @@ class MainWindow(QMainWindow):
         self.editor.remove_at(*self.article.selection())
 
     def on_jump_span(self, step: int) -> None:
-        marks = self.editor.ordered_marks()
-        if not marks:
-            return
-        start, end = self.article.selection()
-        if step > 0:
-            # From a bare caret the mark starting right there comes first.
-            first = start if start == end else start + 1
-            target = next((m for m in marks if m.start >= first), marks[0])
-        else:
-            target = next((m for m in reversed(marks) if m.start < start), marks[-1])
-        self.on_span_chosen(target)
+        target = next_mark(self.editor.ordered_marks(), *self.article.selection(), step)
+        if target is not None:
+            self.on_span_chosen(target)
 
     def on_resize(self, grow_right: int = 0, grow_left: int = 0) -> None:
         span = self.editor.span_at(*self.article.selection())
