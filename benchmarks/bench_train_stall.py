@@ -1,8 +1,8 @@
 """Does the window stay responsive while the project model trains?
 
-The Train dialog (``ui.train_dialog``) trains a project of 1,200 GermEval sentences, accepted
-by one annotator, in its own process (3 epochs, with the learning curve); meanwhile a 5 ms GUI
-timer records every gap beyond its period. Target: the longest stall ≤ 50 ms.
+The Train dialog (``ui.dialogs.train_dialog``) trains a project of 1,200 GermEval sentences,
+accepted by one annotator, in its own process (3 epochs, with the learning curve); meanwhile a
+5 ms GUI timer records every gap beyond its period. Target: the longest stall ≤ 50 ms.
 
 Needs ``../shared/data/germeval2014`` (exit 2 without it). Usage::
 
@@ -86,7 +86,7 @@ def main() -> int:
         return 2
 
     from storage.repository import ProjectRepository
-    from ui.train_dialog import TrainDialog
+    from ui.dialogs.train_dialog import TrainDialog
 
     with tempfile.TemporaryDirectory(prefix="kathode-bench-stall-") as tmp:
         project = make_project(Path(tmp))

@@ -18,6 +18,7 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from core.documents import Annotation, Document, DocumentSummary, Status
+from core.edits import SpanDelta
 from core.labels import load_scheme
 from core.spans import Span, Token
 from core.tokens import token_index
@@ -332,20 +333,34 @@ class ProjectRepository(
         add: Sequence[Span] = (),
         reject: Sequence[Span] = (),
         unreject: Sequence[Span] = (),
-    ) -> None:
+    ) -> SpanDelta:
         """Change the annotator's version in one transaction: every edit of the window.
 
         Removes ``remove``, then adds ``add`` (each must align with the tokens), and records
-        or forgets rejected suggestions. Spans are matched by offsets and label.
+        or forgets rejected suggestions. Spans are matched by offsets and label. Returns what
+        really changed; the version is not read back. One statement finds and touches the
+        annotation, one deletes, one inserts.
         """
         for span in add:
             self.check_aligned(document_id, span)
         with self.writing() as s:
-            annotation_id = self._annotation_id(s, document_id, annotator)
-            apply_span_edit(
+            annotation_id = self._touched_annotation_id(s, document_id, annotator)
+            return apply_span_edit(
                 s, annotation_id, remove=remove, add=add, reject=reject, unreject=unreject
             )
-            _touch(s, annotation_id)
+
+    def _touched_annotation_id(self, s: Session, document_id: int, annotator: str) -> int:
+        """The annotation's id, its ``updated_at`` set to now (created when missing)."""
+        annotator_id = self._annotator_id(s, annotator)
+        found = s.scalar(
+            update(m.AnnotationRow)
+            .where(m.AnnotationRow.document_id == document_id)
+            .where(m.AnnotationRow.annotator_id == annotator_id)
+            .values(updated_at=m.utcnow())
+            .returning(m.AnnotationRow.id),
+            execution_options={"synchronize_session": False},
+        )
+        return found if found is not None else self._annotation_id(s, document_id, annotator)
 
     def add_span(self, document_id: int, annotator: str, span: Span) -> None:
         """Store one span in the annotator's version; it must align with the tokens."""
@@ -363,14 +378,6 @@ class ProjectRepository(
                 .where(m.AnnotationRow.id == annotation_id)
                 .values(status=status.value, updated_at=m.utcnow())
             )
-
-
-def _touch(s: Session, annotation_id: int) -> None:
-    s.execute(
-        update(m.AnnotationRow)
-        .where(m.AnnotationRow.id == annotation_id)
-        .values(updated_at=m.utcnow())
-    )
 
 
 def _default_name(url: URL) -> str:

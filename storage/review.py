@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from core.documents import Annotation, Status
+from core.edits import SpanDelta
 from core.spans import Span, Token
 from core.tokens import token_index
 from storage import models as m
@@ -140,11 +141,19 @@ class ReviewStore(RepositoryBase):
     # -- writing the gold version --------------------------------------------------------
 
     def save_gold(
-        self, document_id: int, reviewer: str, spans: Sequence[Span], sources: Sequence[str]
-    ) -> None:
+        self,
+        document_id: int,
+        reviewer: str,
+        spans: Sequence[Span],
+        sources: Sequence[str],
+        *,
+        drop: Sequence[Span] = (),
+    ) -> SpanDelta:
         """Settle the document's gold version in one transaction: its spans replaced by
         ``spans``, status accepted, ``reviewer`` remembered, and ``sources`` (annotator
-        names; each must have a version of the document) as the versions it was made from.
+        names; each must have a version of the document) as the versions it was made from;
+        ``drop`` records candidates turned down with it. Returns the spans that went in
+        (and the drops recorded).
         """
         reviewer = _reviewer(reviewer)
         with self.writing() as s:
@@ -153,8 +162,9 @@ class ReviewStore(RepositoryBase):
             source_ids = _source_annotation_ids(s, document_id, sources)
             gold_id = self._gold_annotation_id(s, document_id, reviewer)
             s.execute(delete(m.SpanRow).where(m.SpanRow.annotation_id == gold_id))
-            apply_span_edit(s, gold_id, add=spans)
+            delta = apply_span_edit(s, gold_id, add=spans, reject=drop)
             _replace_sources(s, gold_id, source_ids)
+            return delta
 
     def edit_gold(
         self,
@@ -166,14 +176,14 @@ class ReviewStore(RepositoryBase):
         sources: Sequence[str] | None = None,
         drop: Sequence[Span] = (),
         undrop: Sequence[Span] = (),
-    ) -> None:
+    ) -> SpanDelta:
         """Change the gold version in one transaction (for undo commands): remove spans
         (matched by offsets and label), add spans (one already there is left as it is), and
         replace the sources when given. Creates the gold version when there is none.
 
         ``drop`` records candidate spans the reviewer turned down (kept with the gold
         version, in the same table as an annotator's rejected suggestions); ``undrop``
-        forgets such records."""
+        forgets such records. Returns what really changed."""
         reviewer = _reviewer(reviewer)
         with self.writing() as s:
             tokens = _document_tokens(s, document_id)
@@ -182,9 +192,12 @@ class ReviewStore(RepositoryBase):
                 None if sources is None else _source_annotation_ids(s, document_id, sources)
             )
             gold_id = self._gold_annotation_id(s, document_id, reviewer)
-            apply_span_edit(s, gold_id, remove=remove, add=add, reject=drop, unreject=undrop)
+            delta = apply_span_edit(
+                s, gold_id, remove=remove, add=add, reject=drop, unreject=undrop
+            )
             if source_ids is not None:
                 _replace_sources(s, gold_id, source_ids)
+            return delta
 
     def discard_gold(self, document_id: int) -> None:
         """Delete the document's gold version (with its spans and sources), if it has one:

@@ -1,7 +1,10 @@
 """Changing one annotation's spans and rejected suggestions: shared by every kind of version.
 
 Annotators' edits (``ProjectRepository.edit_spans``) and the reviewer's gold edits
-(``ReviewStore.edit_gold``) are the same operation on different annotation rows.
+(``ReviewStore.edit_gold``) are the same operation on different annotation rows. It is
+set-based: one ``DELETE … RETURNING`` for all spans going out, one ``INSERT … ON CONFLICT DO
+NOTHING RETURNING`` for all coming in (the unique span key decides what is there already),
+and it returns what really changed, so nobody has to read the annotation back.
 """
 
 from __future__ import annotations
@@ -9,28 +12,69 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, tuple_
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from core.edits import SpanDelta, span_key
 from core.spans import Span
 from storage import models as m
 
-
-def _matching(table: Any, annotation_id: int, span: Span) -> Any:
-    return (
-        delete(table)
-        .where(table.annotation_id == annotation_id)
-        .where(table.start == span.start)
-        .where(table.end == span.end)
-        .where(table.label == span.label)
-    )
+# Rows per statement: well under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters.
+_CHUNK = 4_000
 
 
-def _present(s: Session, table: Any, annotation_id: int) -> set[tuple[int, int, str]]:
-    rows = s.execute(
-        select(table.start, table.end, table.label).where(table.annotation_id == annotation_id)
-    )
-    return {(start, end, label) for start, end, label in rows}
+def _chunks(spans: Sequence[Span]) -> list[Sequence[Span]]:
+    unique = list({span_key(s): s for s in spans}.values())
+    return [unique[i : i + _CHUNK] for i in range(0, len(unique), _CHUNK)]
+
+
+def _delete(s: Session, table: Any, annotation_id: int, spans: Sequence[Span]) -> list[Span]:
+    """Delete the rows matching ``spans`` by offsets and label; return those that were there."""
+    gone: list[Span] = []
+    has_source = hasattr(table, "source")
+    columns = [table.start, table.end, table.label] + ([table.source] if has_source else [])
+    for chunk in _chunks(spans):
+        rows = s.execute(
+            delete(table)
+            .where(table.annotation_id == annotation_id)
+            .where(tuple_(table.start, table.end, table.label).in_([span_key(x) for x in chunk]))
+            .returning(*columns)
+        )
+        gone.extend(Span(*row) for row in rows)
+    return gone
+
+
+def _insert(s: Session, table: Any, annotation_id: int, spans: Sequence[Span]) -> list[Span]:
+    """Insert rows for ``spans``, skipping any whose key is there; return those inserted."""
+    dialect = s.get_bind().dialect.name
+    make_insert: Any = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    has_source = hasattr(table, "source")
+    now = m.utcnow()
+    added: list[Span] = []
+    for chunk in _chunks(spans):
+        values = []
+        for span in chunk:
+            row: dict[str, Any] = {
+                "annotation_id": annotation_id,
+                "start": span.start,
+                "end": span.end,
+                "label": span.label,
+                "created_at": now,
+            }
+            if has_source:
+                row["source"] = span.source
+                row["updated_at"] = now
+            values.append(row)
+        columns = [table.start, table.end, table.label] + ([table.source] if has_source else [])
+        statement = (
+            make_insert(table)
+            .values(values)
+            .on_conflict_do_nothing(index_elements=["annotation_id", "start", "end", "label"])
+            .returning(*columns)
+        )
+        added.extend(Span(*row) for row in s.execute(statement))
+    return added
 
 
 def apply_span_edit(
@@ -41,37 +85,20 @@ def apply_span_edit(
     add: Sequence[Span] = (),
     reject: Sequence[Span] = (),
     unreject: Sequence[Span] = (),
-) -> None:
+) -> SpanDelta:
     """Within an open write transaction: remove spans, forget rejections, then add spans and
-    rejections. Rows are matched by offsets and label; one already there is not added again."""
-    for span in remove:
-        s.execute(_matching(m.SpanRow, annotation_id, span))
-    for span in unreject:
-        s.execute(_matching(m.RejectionRow, annotation_id, span))
-    if add:
-        present = _present(s, m.SpanRow, annotation_id)
-        for span in add:
-            if (span.start, span.end, span.label) not in present:
-                present.add((span.start, span.end, span.label))
-                s.add(
-                    m.SpanRow(
-                        annotation_id=annotation_id,
-                        start=span.start,
-                        end=span.end,
-                        label=span.label,
-                        source=span.source,
-                    )
-                )
-    if reject:
-        present = _present(s, m.RejectionRow, annotation_id)
-        for span in reject:
-            if (span.start, span.end, span.label) not in present:
-                present.add((span.start, span.end, span.label))
-                s.add(
-                    m.RejectionRow(
-                        annotation_id=annotation_id,
-                        start=span.start,
-                        end=span.end,
-                        label=span.label,
-                    )
-                )
+    rejections. Rows are matched by offsets and label; one already there is not added again.
+
+    Returns what changed, in text order: a span asked to go that was not there is not in
+    ``removed``, one asked to come that was there already is not in ``added``.
+    """
+    removed = _delete(s, m.SpanRow, annotation_id, remove) if remove else []
+    unrejected = _delete(s, m.RejectionRow, annotation_id, unreject) if unreject else []
+    added = _insert(s, m.SpanRow, annotation_id, add) if add else []
+    rejected = _insert(s, m.RejectionRow, annotation_id, reject) if reject else []
+    return SpanDelta(
+        removed=tuple(sorted(removed, key=span_key)),
+        added=tuple(sorted(added, key=span_key)),
+        rejected=tuple(sorted(rejected, key=span_key)),
+        unrejected=tuple(sorted(unrejected, key=span_key)),
+    )

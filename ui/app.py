@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QWidget
 
 from storage.repository import ProjectRepository
 from storage.review import is_reserved_name
-from ui.main_window import MainWindow
+from ui.annotate.main_window import MainWindow
 
 ORGANISATION = "Kathode"
 APPLICATION = "Kathode"

@@ -15,12 +15,12 @@ from PySide6.QtWidgets import QApplication, QFileDialog
 
 from storage.importer import ImportSummary, import_paths
 from storage.repository import ProjectRepository
-from ui.theme import Preferences, apply_theme, load_preferences
+from ui.widgets.theme import Preferences, apply_theme, load_preferences
 
 if TYPE_CHECKING:
-    from ui.main_window import MainWindow
-    from ui.review_window import ReviewWindow
-    from ui.train_dialog import TrainDialog
+    from ui.annotate.main_window import MainWindow
+    from ui.dialogs.train_dialog import TrainDialog
+    from ui.review.review_window import ReviewWindow
 
 log = logging.getLogger(__name__)
 
@@ -88,17 +88,17 @@ class ProjectActions(QObject):
         self.window.on_message(text)
 
     def on_export(self) -> None:
-        from ui.export_dialog import ExportDialog
+        from ui.dialogs.export_dialog import ExportDialog
 
         ExportDialog(self.window.repo, self.window).exec()
 
     def on_statistics(self) -> None:
-        from ui.stats_view import StatsView  # pyqtgraph loads only when asked for
+        from ui.dialogs.stats_view import StatsView  # pyqtgraph loads only when asked for
 
         StatsView(self.window.repo, self.window.annotator, self.window).exec()
 
     def on_review(self) -> None:
-        from ui.review_window import ReviewWindow
+        from ui.review.review_window import ReviewWindow
 
         if self.review_window is None:
             self.review_window = ReviewWindow(self.window.repo, self.window.annotator, self.window)
@@ -113,7 +113,7 @@ class ProjectActions(QObject):
             self.review_window = None
 
     def on_agreement(self) -> None:
-        from ui.agreement_view import AgreementView
+        from ui.review.agreement_view import AgreementView
 
         AgreementView(self.window.repo, self.window).show()
 
@@ -123,7 +123,7 @@ class ProjectActions(QObject):
         if self.train_dialog is None:
             QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
             try:
-                from ui.train_dialog import TrainDialog  # pyqtgraph loads on first use
+                from ui.dialogs.train_dialog import TrainDialog  # pyqtgraph loads on first use
             finally:
                 QApplication.restoreOverrideCursor()
 
@@ -157,7 +157,7 @@ class ProjectActions(QObject):
             self.train_dialog.shutdown()
 
     def on_settings(self) -> None:
-        from ui.settings_dialog import SettingsDialog
+        from ui.dialogs.settings_dialog import SettingsDialog
 
         dialog = SettingsDialog(self.window)
         dialog.preferences_changed.connect(self.apply_preferences)
@@ -165,7 +165,7 @@ class ProjectActions(QObject):
         dialog.exec()
 
     def on_labels(self) -> None:
-        from ui.label_editor import LabelEditor
+        from ui.dialogs.label_editor import LabelEditor
 
         editor = LabelEditor(self.window.repo, self.window)
         editor.scheme_changed.connect(self.window.on_scheme_changed)

@@ -7,7 +7,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from storage.repository import ProjectRepository
-from ui.main_window import MainWindow
+from ui.annotate.main_window import MainWindow
 
 OpenWindow = Callable[..., tuple[ProjectRepository, MainWindow]]
 

@@ -19,7 +19,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from storage.repository import ProjectRepository
-from ui.main_window import MainWindow
+from ui.annotate.main_window import MainWindow
 
 LABEL_KEYS = (("ORG", Qt.Key.Key_O), ("LOC", Qt.Key.Key_L), ("PRODUCT", Qt.Key.Key_R))
 
@@ -29,6 +29,11 @@ def main() -> None:
     repo = ProjectRepository.open(sys.argv[1])
     window = MainWindow(repo, "ana", suggestions=False)
     window.show()
+    window.activateWindow()
+    # Label keys are window shortcuts: before the window is active a key press does nothing,
+    # and a loaded machine can take a while to activate it.
+    if not QTest.qWaitForWindowActive(window, 20_000):
+        sys.exit("the window never became active")
     tokens = [t for t in window.editor.document.tokens if t.text.isalpha()]  # type: ignore[union-attr]
     step = iter(range(10**6))
 
@@ -44,6 +49,9 @@ def main() -> None:
         window.article.select_range(token.start, token.end)
         QTest.keyClick(window.article, key)
         window.article.viewport().repaint()
+        if not any((s.start, s.end, s.label) == (token.start, token.end, label)
+                   for s in window.spans):  # fmt: skip
+            sys.exit(f"the {label} key on {token.text!r} did not show a span")
         print(f"shown {token.start} {token.end} {label}", flush=True)
 
     timer = QTimer()

@@ -14,7 +14,7 @@ from core.documents import Status
 from core.spans import Span
 from storage.repository import ProjectRepository
 from tests.storage.conftest import new_document
-from ui.agreement_view import AgreementView, number
+from ui.review.agreement_view import AgreementView, number
 
 BATTERY = "CATL supplies LFP cells to BMW in Munich from 2026."
 SWEDEN = "Northvolt builds a plant in Sweden."

@@ -17,8 +17,8 @@ from core.spans import Span
 from storage.exporter import ExportCancelled, ExportOptions, ExportSummary
 from storage.repository import ProjectRepository
 from tests.storage.conftest import new_document
-from ui import export_dialog
-from ui.export_dialog import ExportDialog
+from ui.dialogs import export_dialog
+from ui.dialogs.export_dialog import ExportDialog
 
 TEXTS = ["CATL baut in Arnstadt ein Werk.", "GM kauft LFP-Zellen von CATL."]
 

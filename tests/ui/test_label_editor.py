@@ -23,8 +23,8 @@ from core.labels import Label
 from core.spans import Span
 from storage.repository import ProjectRepository
 from tests.storage.conftest import new_document
-from ui import label_editor
-from ui.label_editor import (
+from ui.dialogs import label_editor
+from ui.dialogs.label_editor import (
     COLOUR,
     KEY,
     NAME,

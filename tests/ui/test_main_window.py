@@ -166,7 +166,7 @@ def test_main_window_opens_review_and_agreement(
     path = tmp_path / "p.kathode"
     make_project(path, (ENGLISH, "en"))
     _, window = open_window(path)
-    from ui.actions import ActionId
+    from ui.widgets.actions import ActionId
 
     window.actions_by_id[ActionId.REVIEW].trigger()
     review = window.project_actions.review_window

@@ -9,8 +9,8 @@ from pytestqt.modeltest import ModelTester
 from core.spans import Span
 from storage.repository import ProjectRepository
 from tests.storage.conftest import new_document
-from ui.queue_model import QueueModel
-from ui.span_list import SpanListModel
+from ui.annotate.queue_model import QueueModel
+from ui.annotate.span_list import SpanListModel
 
 
 def test_models_queue_model_pages(qtmodeltester: ModelTester, tmp_path: Path) -> None:

@@ -16,9 +16,9 @@ from core.review import Agreement
 from core.spans import Span
 from storage.repository import ProjectRepository
 from tests.storage.conftest import new_document
-from ui.review_editor import Decision, key
-from ui.review_panel import COLUMNS, CandidateModel
-from ui.review_window import ReviewWindow
+from ui.review.review_editor import Decision, key
+from ui.review.review_panel import COLUMNS, CandidateModel
+from ui.review.review_window import ReviewWindow
 
 CTRL, SHIFT, ALT = (
     Qt.KeyboardModifier.ControlModifier,

@@ -11,8 +11,14 @@ from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from ui.settings_dialog import SettingsDialog
-from ui.theme import Preferences, apply_theme, load_preferences, save_preferences, user_settings
+from ui.dialogs.settings_dialog import SettingsDialog
+from ui.widgets.theme import (
+    Preferences,
+    apply_theme,
+    load_preferences,
+    save_preferences,
+    user_settings,
+)
 
 
 @pytest.fixture

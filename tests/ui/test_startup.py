@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_startup_importing_the_ui_does_not_import_spacy() -> None:
     code = (
-        "import sys; import main; import ui.app, ui.main_window, ui.suggestions; "
+        "import sys; import main; import ui.app, ui.annotate.main_window, ui.annotate.suggestions; "
         "import storage.repository, storage.suggest, storage.importer, nlp.suggesters; "
         "print(sorted(m for m in sys.modules if m == 'spacy' or m.startswith('spacy.')))"
     )

@@ -16,7 +16,7 @@ from core.documents import Status
 from core.spans import Span
 from storage.repository import ProjectRepository
 from tests.storage.conftest import new_document
-from ui.stats_view import STATUSES, StatsView
+from ui.dialogs.stats_view import STATUSES, StatsView
 
 TEXTS = ["CATL baut in Arnstadt ein Werk.", "GM kauft LFP-Zellen von CATL.", "Tesla baut."]
 

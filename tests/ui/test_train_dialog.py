@@ -23,9 +23,9 @@ from storage import project_models
 from storage.repository import ProjectRepository
 from tests.storage.conftest import new_document
 from tests.ui.conftest import OpenWindow
-from ui import training_client
-from ui.actions import ActionId
-from ui.train_dialog import TrainDialog
+from ui.dialogs import training_client
+from ui.dialogs.train_dialog import TrainDialog
+from ui.widgets.actions import ActionId
 
 ROOT = Path(__file__).resolve().parents[2]
 WAIT_MS = 120_000
@@ -283,8 +283,9 @@ def test_queue_order_reaches_the_repository_and_is_remembered(
 
 def test_the_train_dialog_does_not_import_spacy() -> None:
     code = (
-        "import sys; import ui.train_dialog, ui.train_result, ui.training_client; "
-        "import ui.project_actions, ui.queue_panel; "
+        "import sys; import ui.dialogs.train_dialog, ui.dialogs.train_result; "
+        "import ui.dialogs.training_client; "
+        "import ui.project_actions, ui.annotate.queue_panel; "
         "print(sorted(m for m in sys.modules if m == 'spacy' or m.startswith('spacy.')))"
     )
     done = subprocess.run(

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from core.agreement import PRF, AgreementReport, PairAgreement
 from storage.repository import ProjectRepository
-from ui.table_model import ListTableModel
+from ui.widgets.table_model import ListTableModel
 
 FIGURE_NAMES = {"f1": "span F1", "kappa": "κ (mean of pairs)", "alpha": "Krippendorff's α"}
 UNKNOWN_LABEL_COLOUR = "#999999"

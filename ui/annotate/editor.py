@@ -7,49 +7,44 @@ it shows. Other annotators' versions can be shown read-only.
 
 from __future__ import annotations
 
-import itertools
 import logging
 from bisect import bisect_left
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
 from core.documents import Document, Status
+from core.edits import apply_to_sorted, span_key
+from core.marks import ordered_marks, suggestion_changes, visible_suggestions
 from core.spans import Span, find_span
 from core.tokens import MisalignedSpanError, snap_to_tokens
 from storage.repository import ProjectRepository, StorageError
-from ui.commands import Change, SpanEdit, StatusEdit
+from ui.widgets.commands import Change, SpanEdit, StatusEdit, UndoableEdit
 
 log = logging.getLogger(__name__)
 
 
-def visible_suggestions(
-    suggestions: Sequence[Span], spans: Sequence[Span], rejected: Sequence[Span]
-) -> list[Span]:
-    """Suggestions still to decide on: not rejected and not overlapping a confirmed span."""
-    turned_down = {(s.start, s.end, s.label) for s in rejected}
-    taken = sorted(spans)
-    starts = [s.start for s in taken]
-    reach = list(itertools.accumulate((s.end for s in taken), max))  # furthest end so far
-    result = []
-    for suggestion in suggestions:
-        if (suggestion.start, suggestion.end, suggestion.label) in turned_down:
-            continue
-        i = bisect_left(starts, suggestion.end)  # spans starting before the suggestion ends
-        if i and reach[i - 1] > suggestion.start:
-            continue
-        result.append(suggestion)
-    return result
+@dataclass(frozen=True)
+class MarkChanges:
+    """What one edit changed in what the open document shows: confirmed spans that went out
+    or came in, suggestions it hid or showed again (each in text order)."""
+
+    spans_removed: tuple[Span, ...] = ()
+    spans_added: tuple[Span, ...] = ()
+    suggestions_hidden: tuple[Span, ...] = ()
+    suggestions_shown: tuple[Span, ...] = ()
 
 
 class AnnotationEditor(QObject):
     """Holds the open document for one annotator and turns key presses into edits."""
 
     document_opened = Signal(int)
-    spans_changed = Signal()
-    counts_changed = Signal(int)  # a document's number of spans changed
-    status_changed = Signal(int)
+    spans_changed = Signal()  # everything shown changed (another version, new suggestions)
+    marks_edited = Signal(object)  # MarkChanges: an edit of the open document
+    counts_changed = Signal(int, int)  # a document's number of spans changed by so many
+    status_changed = Signal(int, object, object)  # document, status before, status after
     message = Signal(str)
 
     def __init__(self, repo: ProjectRepository, annotator: str) -> None:
@@ -84,6 +79,10 @@ class AnnotationEditor(QObject):
         self._reload()
         self.document_opened.emit(document_id)
 
+    def reveal(self, document_id: int) -> None:
+        """Bring a document back into view for an undo or redo."""
+        self.show_document(document_id)
+
     def set_viewing(self, annotator: str) -> None:
         self.viewing = annotator
         if self.document is not None:
@@ -94,30 +93,44 @@ class AnnotationEditor(QObject):
         """Suggestions computed in the background arrive here (ignored if another doc is open)."""
         if document_id != self.document_id:
             return
-        self.all_suggestions = list(suggestions)
+        self.all_suggestions = sorted(suggestions, key=span_key)
         self._refresh_suggestions()
         self.spans_changed.emit()
 
     def after_edit(self, document_id: int, change: Change) -> None:
-        """Take in a committed change: the lists are updated in place, not read back."""
-        if document_id == self.document_id:
-            self.spans = _apply(self.spans, change.remove, change.add)
-            self.rejected = _apply(self.rejected, change.unreject, change.reject)
-            if change.status is not None:
-                self.status = change.status
-            self._refresh_suggestions()
-            self.spans_changed.emit()
+        """Take in a committed change: the lists are updated in place, not read back, and
+        the views are told exactly what changed."""
+        delta = change.delta
+        if document_id == self.document_id and delta:
+            apply_to_sorted(self.spans, delta.removed, delta.added)
+            apply_to_sorted(self.rejected, delta.unrejected, delta.rejected)
+            hidden: list[Span] = []
+            shown: list[Span] = []
+            if not self.read_only and self.all_suggestions:
+                hidden, shown = suggestion_changes(
+                    self.all_suggestions,
+                    map(span_key, self.suggestions),
+                    self.spans,
+                    map(span_key, self.rejected),
+                    [*delta.removed, *delta.added, *delta.rejected, *delta.unrejected],
+                )
+                apply_to_sorted(self.suggestions, hidden, shown)
+            self.marks_edited.emit(
+                MarkChanges(delta.removed, delta.added, tuple(hidden), tuple(shown))
+            )
         if change.status is not None:
-            self.status_changed.emit(document_id)
-        elif change.add or change.remove:
-            self.counts_changed.emit(document_id)
+            if document_id == self.document_id:
+                self.status = change.status
+            self.status_changed.emit(document_id, change.previous_status, change.status)
+        elif delta.span_count_change:
+            self.counts_changed.emit(document_id, delta.span_count_change)
 
     def _reload(self) -> None:
         assert self.document is not None
         annotation = self.repo.annotation(self.document.id, self.viewing)
         self.status = annotation.status
-        self.spans = annotation.spans
-        self.rejected = annotation.rejected
+        self.spans = sorted(annotation.spans, key=span_key)
+        self.rejected = sorted(annotation.rejected, key=span_key)
         self._refresh_suggestions()
 
     def _refresh_suggestions(self) -> None:
@@ -137,7 +150,7 @@ class AnnotationEditor(QObject):
 
     def ordered_marks(self) -> list[Span]:
         """Spans and suggestions in text order, for Tab and Shift+Tab."""
-        return sorted([*self.spans, *self.suggestions])
+        return ordered_marks(self.spans, self.suggestions)
 
     def label_counts(self) -> dict[str, int]:
         counts: dict[str, int] = {}
@@ -147,20 +160,17 @@ class AnnotationEditor(QObject):
 
     # -- edits ---------------------------------------------------------------------------
 
-    def _push(self, command: SpanEdit | StatusEdit) -> bool:
+    def _push(self, command: UndoableEdit[Change]) -> bool:
         if self.read_only:
             self.message.emit(f"You are viewing {self.viewing}'s version: it is read-only.")
             return False
         try:
-            command.apply()
-        except MisalignedSpanError as exc:
-            self.message.emit(str(exc))
-            return False
-        except StorageError as exc:
+            change = command.apply()
+        except (MisalignedSpanError, StorageError) as exc:
             self.message.emit(str(exc))
             return False
         self.undo_stack.push(command)
-        self.after_edit(command.document_id, command.change)
+        self.after_edit(command.document_id, change)
         return True
 
     def label_selection(
@@ -232,9 +242,8 @@ class AnnotationEditor(QObject):
         if self.document is None or span not in self.spans:
             return None
         tokens = self.document.tokens
-        starts = [t.start for t in tokens]
-        first = bisect_left(starts, span.start)
-        last = bisect_left(starts, span.end) - 1
+        first = bisect_left(tokens, span.start, key=lambda t: t.start)
+        last = bisect_left(tokens, span.end, key=lambda t: t.start) - 1
         first, last = first - grow_left, last + grow_right
         if first < 0 or last >= len(tokens) or last < first:
             return None
@@ -250,10 +259,3 @@ class AnnotationEditor(QObject):
         if self.document is None:
             return False
         return self._push(StatusEdit(self, self.document.id, self.status, status))
-
-
-def _apply(spans: Sequence[Span], remove: Sequence[Span], add: Sequence[Span]) -> list[Span]:
-    """Spans minus ``remove`` (matched by offsets and label) plus ``add``, in text order."""
-    gone = {(s.start, s.end, s.label) for s in remove}
-    kept = [s for s in spans if (s.start, s.end, s.label) not in gone]
-    return sorted([*kept, *add], key=lambda s: (s.start, s.end, s.label))

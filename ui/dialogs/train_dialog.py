@@ -1,7 +1,7 @@
 """*Project → Train model…*: the options, a training process with live progress, and the
-result (:mod:`ui.train_result`).
+result (:mod:`ui.dialogs.train_result`).
 
-Training runs in its own process (:class:`ui.training_client.TrainingClient`), so spaCy
+Training runs in its own process (:class:`ui.dialogs.training_client.TrainingClient`), so spaCy
 never loads in the GUI process and the window stays responsive; the dialog is not modal, so
 annotating goes on meanwhile. Like the statistics view, this module is imported only when the
 dialog is first opened: pyqtgraph's import takes a second or two, and it is paid then rather
@@ -34,8 +34,8 @@ from PySide6.QtWidgets import (
 )
 
 from storage.repository import ProjectRepository
-from ui.train_result import TrainResultPage, num, plot_widget, style_plot
-from ui.training_client import TrainingClient
+from ui.dialogs.train_result import TrainResultPage, num, plot_widget, style_plot
+from ui.dialogs.training_client import TrainingClient
 
 log = logging.getLogger(__name__)
 

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from core.labels import LabelSchemeError
 from storage.repository import ProjectRepository, StorageError
-from ui.label_scheme_model import (
+from ui.dialogs.label_scheme_model import (
     COLOUR,
     DEFINITION,
     EXAMPLE_DE,

@@ -1,8 +1,8 @@
 """The main window: composes the panels, creates the actions, wires the signals.
 
-Editing logic lives in ``ui.editor`` (undoable commands through the repository), document
-listing in ``ui.queue_panel``, suggestions in ``ui.suggestions`` (a worker thread). This
-class only decides which key or click leads to which operation.
+Editing logic lives in ``ui.annotate.editor`` (undoable commands through the repository),
+document listing in ``ui.annotate.queue_panel``, suggestions in ``ui.annotate.suggestions`` (a
+worker thread). This class only decides which key or click leads to which operation.
 """
 
 from __future__ import annotations
@@ -25,18 +25,21 @@ from PySide6.QtWidgets import (
 )
 
 from core.documents import Status
+from core.edits import SpanDelta
 from core.labels import Label
+from core.marks import next_mark
 from core.spans import Span
 from storage.repository import ProjectRepository
-from ui.actions import ACTIONS, ActionId, make_actions
-from ui.article_view import ArticleView
-from ui.editor import AnnotationEditor
-from ui.help_dialog import HelpDialog
-from ui.label_bar import LabelBar
+from ui.annotate.editor import AnnotationEditor, MarkChanges
+from ui.annotate.label_bar import LabelBar
+from ui.annotate.queue_panel import QueuePanel
+from ui.annotate.span_panel import SpanPanel
+from ui.annotate.suggestions import SuggestionService
+from ui.dialogs.help_dialog import HelpDialog
 from ui.project_actions import ProjectActions
-from ui.queue_panel import QueuePanel
-from ui.span_panel import SpanPanel
-from ui.suggestions import SuggestionService
+from ui.widgets.actions import ACTIONS, ActionId, make_actions
+from ui.widgets.article_view import ArticleView
+from ui.widgets.window_size import fit_to_screen
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +66,7 @@ class MainWindow(QMainWindow):
         self.label_actions: dict[str, QAction] = {}
         self._progress_dialog: QProgressDialog | None = None
         self._suggestions_started = False
+        self._total = self._done = 0
         self.project_actions = ProjectActions(self)
         self._compose()
         self._create_actions()
@@ -70,7 +74,7 @@ class MainWindow(QMainWindow):
         self._connect_signals()
         self._apply_labels()
         self.project_actions.apply_preferences()
-        self.resize(1400, 860)
+        fit_to_screen(self, 1400, 860)
         self._update_title()
         self.refresh_progress()
         if self.queue.model.rowCount():
@@ -175,8 +179,9 @@ class MainWindow(QMainWindow):
         self.label_bar.label_chosen.connect(self.on_label)
         self.editor.document_opened.connect(self.on_document_opened)
         self.editor.spans_changed.connect(self.on_spans_changed)
+        self.editor.marks_edited.connect(self.on_marks_edited)
         self.editor.status_changed.connect(self.on_status_changed)
-        self.editor.counts_changed.connect(self.queue.model.refresh_row)
+        self.editor.counts_changed.connect(self.on_counts_changed)
         self.editor.message.connect(self.on_message)
         self.side.span_chosen.connect(self.on_span_chosen)
         self.side.version_chosen.connect(self.on_version_chosen)
@@ -219,9 +224,30 @@ class MainWindow(QMainWindow):
         self.article.show_marks(self.editor.spans, self.editor.suggestions)
         self._show_lists()
 
-    def on_status_changed(self, document_id: int) -> None:
-        self.queue.model.refresh_row(document_id)
-        self.refresh_progress()
+    def on_marks_edited(self, changes: MarkChanges) -> None:
+        """An edit of the open document: every view applies what it changed, nothing more."""
+        self.article.update_marks(
+            changes.spans_removed, changes.spans_added,
+            hidden=changes.suggestions_hidden, shown=changes.suggestions_shown,
+        )  # fmt: skip
+        self.side.model.update_rows(
+            [*((s, False) for s in changes.spans_removed),
+             *((s, True) for s in changes.suggestions_hidden)],
+            [*((s, False) for s in changes.spans_added),
+             *((s, True) for s in changes.suggestions_shown)],
+        )  # fmt: skip
+        self.label_bar.change_counts(
+            SpanDelta(changes.spans_removed, changes.spans_added).label_count_changes()
+        )
+
+    def on_counts_changed(self, document_id: int, change: int) -> None:
+        self.queue.model.change_row(document_id, spans=change)
+
+    def on_status_changed(self, document_id: int, before: Status | None, after: Status) -> None:
+        self.queue.model.change_row(document_id, status=after)
+        if before is not None and (before is Status.OPEN) != (after is Status.OPEN):
+            self._done += 1 if before is Status.OPEN else -1
+            self._show_progress()
 
     def finish_document(self, status: Status) -> None:
         if self.editor.set_status(status):
@@ -282,17 +308,9 @@ class MainWindow(QMainWindow):
         self.editor.remove_at(*self.article.selection())
 
     def on_jump_span(self, step: int) -> None:
-        marks = self.editor.ordered_marks()
-        if not marks:
-            return
-        start, end = self.article.selection()
-        if step > 0:
-            # From a bare caret the mark starting right there comes first.
-            first = start if start == end else start + 1
-            target = next((m for m in marks if m.start >= first), marks[0])
-        else:
-            target = next((m for m in reversed(marks) if m.start < start), marks[-1])
-        self.on_span_chosen(target)
+        target = next_mark(self.editor.ordered_marks(), *self.article.selection(), step)
+        if target is not None:
+            self.on_span_chosen(target)
 
     def on_resize(self, grow_right: int = 0, grow_left: int = 0) -> None:
         span = self.editor.span_at(*self.article.selection())
@@ -383,6 +401,11 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(title)
 
     def refresh_progress(self) -> None:
-        total = self.repo.count_documents(self.annotator)
-        open_ = self.repo.count_documents(self.annotator, status=Status.OPEN)
-        self.progress.setText(f"{self.annotator}: {total - open_} of {total} done")
+        """Count the queue afresh (on opening, another annotator, an import); edits change
+        the figure by their delta instead."""
+        self._total = self.repo.count_documents(self.annotator)
+        self._done = self._total - self.repo.count_documents(self.annotator, status=Status.OPEN)
+        self._show_progress()
+
+    def _show_progress(self) -> None:
+        self.progress.setText(f"{self.annotator}: {self._done} of {self._total} done")

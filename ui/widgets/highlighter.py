@@ -2,55 +2,24 @@
 
 The article text is never edited to show spans: a ``QSyntaxHighlighter`` asks for each
 block's formats, and only the spans that touch that block are looked up (bisect over the
-sorted span starts). After an edit only the blocks the changed spans touch are redone.
+sorted span starts, ``core.marks``). An edit takes its marks out of and into the index and
+re-formats only the blocks those marks touch.
 """
 
 from __future__ import annotations
 
-import itertools
-from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat, QTextDocument
 
 from core.labels import Label
+from core.marks import Mark, MarkIndex
 from core.offsets import OffsetMap
 from core.spans import Span
 
 CONFIRMED_ALPHA = 120
 SUGGESTED_ALPHA = 28
 UNKNOWN_COLOUR = "#999999"
-
-
-@dataclass(frozen=True, slots=True)
-class Mark:
-    """A span in Qt positions, as drawn: confirmed (filled) or suggested (outlined).
-
-    ``colour`` overrides the label's colour (the review window colours candidate spans by
-    how far the annotators agree on them).
-    """
-
-    start: int
-    end: int
-    label: str
-    suggested: bool
-    colour: str | None = None
-
-
-class MarkIndex:
-    """Marks sorted by start, with the furthest end so far, for range lookups by bisect."""
-
-    def __init__(self, marks: Iterable[Mark] = ()) -> None:
-        self.marks = sorted(marks, key=lambda m: (m.start, m.end))
-        self._starts = [m.start for m in self.marks]
-        self._reach = list(itertools.accumulate((m.end for m in self.marks), max))
-
-    def between(self, start: int, end: int) -> list[Mark]:
-        """Marks overlapping ``[start, end)``."""
-        last = bisect_left(self._starts, end)
-        first = bisect_right(self._reach, start, 0, last)  # first whose reach passes start
-        return [m for m in self.marks[first:last] if m.end > start]
 
 
 def confirmed_format(colour: str) -> QTextCharFormat:
@@ -108,11 +77,20 @@ class SpanHighlighter(QSyntaxHighlighter):
         full: bool = True,
     ) -> None:
         """Replace the marks; repaint everything, or only the blocks whose marks changed."""
-        marks = [Mark(offsets.to_qt(s.start), offsets.to_qt(s.end), s.label, False) for s in spans]
-        marks += [
-            Mark(offsets.to_qt(s.start), offsets.to_qt(s.end), s.label, True) for s in suggestions
-        ]
-        self.replace_marks(marks, full=full)
+        self.replace_marks(self.marks_of(spans, suggestions, offsets), full=full)
+
+    def marks_of(
+        self, spans: Sequence[Span], suggestions: Sequence[Span], offsets: OffsetMap
+    ) -> list[Mark]:
+        to_qt = offsets.to_qt
+        marks = [Mark(to_qt(s.start), to_qt(s.end), s.label, False) for s in spans]
+        marks += [Mark(to_qt(s.start), to_qt(s.end), s.label, True) for s in suggestions]
+        return marks
+
+    def load_marks(self, marks: Sequence[Mark]) -> None:
+        """Replace the marks without formatting anything: the text is about to be replaced,
+        and its blocks are formatted as they go in."""
+        self.index = MarkIndex(marks)
 
     def replace_marks(self, marks: Sequence[Mark], *, full: bool = True) -> None:
         """Replace the marks (already in Qt positions), as ``set_marks`` does."""
@@ -121,11 +99,20 @@ class SpanHighlighter(QSyntaxHighlighter):
         if full:
             self.rehighlight()
             return
+        self._rehighlight_marks(old.symmetric_difference(marks))
+
+    def update_marks(self, removed: Sequence[Mark], added: Sequence[Mark]) -> None:
+        """Take some marks out and others in; only the blocks they touch are formatted again."""
+        self.index.remove(removed)
+        self.index.add(added)
+        self._rehighlight_marks([*removed, *added])
+
+    def _rehighlight_marks(self, marks: Iterable[Mark]) -> None:
         document = self.document()
         done: set[int] = set()
-        for mark in old.symmetric_difference(marks):
+        for mark in marks:
             block = document.findBlock(mark.start)
-            while block.isValid() and block.position() < mark.end:
+            while block.isValid() and block.position() < max(mark.end, mark.start + 1):
                 if block.blockNumber() not in done:
                     done.add(block.blockNumber())
                     self.rehighlightBlock(block)

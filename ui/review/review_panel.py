@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
 )
 
 from core.review import ReviewSpan
-from ui.review_editor import ALL_AGREE, MAJORITY, Decision
-from ui.review_view import STYLES, AgreementLegend
-from ui.table_model import Index, ListTableModel
+from ui.review.review_editor import ALL_AGREE, MAJORITY, Decision
+from ui.review.review_view import STYLES, AgreementLegend
+from ui.widgets.table_model import Index, ListTableModel
 
 COLUMNS = ("Span", "Marked by", "Agreement", "Decision")
 DECISION_HELP = {

@@ -1,14 +1,13 @@
 """The review window: composes the queue, the gold view, the versions and the candidate
 panel, creates the actions and wires the signals.
 
-Decisions and their undo commands live in ``ui.review_editor``; every one is written to the
+Decisions and their undo commands live in ``ui.review.review_editor``; every one is written to the
 gold version at once, so there is nothing to save.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from enum import Enum, auto
 from functools import partial
 from html import escape
 
@@ -20,90 +19,24 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMenu,
+    QSizePolicy,
     QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
 from core.labels import Label
+from core.marks import next_mark
 from core.review import ReviewSpan
 from core.spans import Span
 from storage.repository import ProjectRepository
-from ui.actions import ActionSpec, make_actions, tooltip
-from ui.agreement_view import AgreementView
-from ui.review_editor import Decision, ReviewEditor
-from ui.review_panel import ReviewPanel
-from ui.review_queue import ReviewQueuePanel
-from ui.review_view import GoldView, VersionStack
-
-
-class ReviewActionId(Enum):
-    TAKE = auto()
-    DROP = auto()
-    NEXT_SPAN = auto()
-    PREVIOUS_SPAN = auto()
-    PREMERGE = auto()
-    STACKED = auto()
-    NEXT_DOCUMENT = auto()
-    PREVIOUS_DOCUMENT = auto()
-    REFRESH_QUEUE = auto()
-    UNDO = auto()
-    REDO = auto()
-    AGREEMENT = auto()
-    CLOSE = auto()
-
-
-REVIEW_ACTIONS: dict[ReviewActionId, ActionSpec] = {
-    ReviewActionId.TAKE: ActionSpec(
-        "&Take span", ("Return", "Enter"), "Put the candidate under the cursor into gold", "Span"
-    ),
-    ReviewActionId.DROP: ActionSpec(
-        "&Drop span",
-        ("Delete",),
-        "Leave the candidate under the cursor out of gold, or take the gold span out",
-        "Span",
-    ),
-    ReviewActionId.NEXT_SPAN: ActionSpec(
-        "Next span", ("Tab",), "Select the next gold span or candidate", "Span"
-    ),
-    ReviewActionId.PREVIOUS_SPAN: ActionSpec(
-        "Previous span", ("Shift+Tab",), "Select the previous gold span or candidate", "Span"
-    ),
-    ReviewActionId.PREMERGE: ActionSpec(
-        "&Pre-merge agreed spans",
-        ("Ctrl+M",),
-        "Add the spans all annotators (or a majority) agree on that gold lacks",
-        "Document",
-    ),
-    ReviewActionId.STACKED: ActionSpec(
-        "&Stacked versions",
-        ("Ctrl+Shift+V",),
-        "Show the annotators' versions one above the other",
-        "View",
-    ),
-    ReviewActionId.NEXT_DOCUMENT: ActionSpec(
-        "&Next document", ("Alt+Down",), "Open the next document in the review queue", "Document"
-    ),
-    ReviewActionId.PREVIOUS_DOCUMENT: ActionSpec(
-        "P&revious document", ("Alt+Up",), "Open the previous document in the queue", "Document"
-    ),
-    ReviewActionId.REFRESH_QUEUE: ActionSpec(
-        "Re&fresh queue",
-        ("F5",),
-        "Read the review queue again (annotators may have finished more documents)",
-        "Document",
-    ),
-    ReviewActionId.UNDO: ActionSpec(
-        "&Undo", ("Ctrl+Z", "Backspace"), "Undo the last decision", "Edit"
-    ),
-    ReviewActionId.REDO: ActionSpec(
-        "&Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "Redo the decision just undone", "Edit"
-    ),
-    ReviewActionId.AGREEMENT: ActionSpec(
-        "&Agreement…", ("Ctrl+Shift+G",), "Agreement figures between annotators", "View"
-    ),
-    ReviewActionId.CLOSE: ActionSpec("&Close", ("Ctrl+W",), "Close the review window", "Document"),
-}
+from ui.review.agreement_view import AgreementView
+from ui.review.review_editor import Decision, ReviewEditor
+from ui.review.review_panel import ReviewPanel
+from ui.review.review_queue import ReviewQueuePanel
+from ui.review.review_view import GoldView, VersionStack
+from ui.widgets.actions import ACTIONS, ActionId, make_actions, tooltip
+from ui.widgets.window_size import fit_to_screen
 
 
 class ReviewWindow(QMainWindow):
@@ -124,9 +57,12 @@ class ReviewWindow(QMainWindow):
         self.heading = QLabel(self)
         self.heading.setObjectName("reviewHeading")
         self.heading.setTextFormat(Qt.TextFormat.RichText)
+        # A long title wraps instead of widening the window past the screen.
+        self.heading.setWordWrap(True)
+        self.heading.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.stacked = QCheckBox("Stacked versions", self)
         self.stacked.setObjectName("stackedToggle")
-        self.actions_by_id: dict[ReviewActionId, QAction] = {}
+        self.actions_by_id: dict[ActionId, QAction] = {}
         self.label_actions: dict[str, QAction] = {}
         self.agreement_view: AgreementView | None = None
         self._compose()
@@ -134,7 +70,9 @@ class ReviewWindow(QMainWindow):
         self._create_menus()
         self._connect_signals()
         self.setWindowTitle(f"Kathode review — {repo.name} — {reviewer}")
-        self.resize(1600, 900)
+        fit_to_screen(self, 1600, 900)
+        # Shares of the width the window really got: the article keeps the most.
+        self.splitter.setSizes([int(self.width() * share) for share in (0.22, 0.42, 0.36)])
         first = self.queue.current_document()  # chosen before the signals were wired
         if first is not None:
             self.editor.show_document(first)
@@ -176,32 +114,32 @@ class ReviewWindow(QMainWindow):
         splitter.addWidget(centre)
         splitter.addWidget(self.panel)
         splitter.setStretchFactor(1, 4)
-        splitter.setSizes([390, 630, 560])
+        self.splitter = splitter
         self.setCentralWidget(splitter)
 
     def _create_actions(self) -> None:
         stack = self.editor.undo_stack
-        slots: dict[ReviewActionId, Callable[[], object]] = {
-            ReviewActionId.TAKE: self.on_take_at_cursor,
-            ReviewActionId.DROP: self.on_drop_at_cursor,
-            ReviewActionId.NEXT_SPAN: lambda: self.on_jump_span(1),
-            ReviewActionId.PREVIOUS_SPAN: lambda: self.on_jump_span(-1),
-            ReviewActionId.PREMERGE: self.editor.premerge,
-            ReviewActionId.STACKED: self.stacked.toggle,
-            ReviewActionId.NEXT_DOCUMENT: lambda: self.queue.step(1),
-            ReviewActionId.PREVIOUS_DOCUMENT: lambda: self.queue.step(-1),
-            ReviewActionId.REFRESH_QUEUE: self.on_refresh_queue,
-            ReviewActionId.UNDO: stack.undo,
-            ReviewActionId.REDO: stack.redo,
-            ReviewActionId.AGREEMENT: self.on_agreement,
-            ReviewActionId.CLOSE: self.close,
+        slots: dict[ActionId, Callable[[], object]] = {
+            ActionId.TAKE: self.on_take_at_cursor,
+            ActionId.DROP: self.on_drop_at_cursor,
+            ActionId.NEXT_SPAN: lambda: self.on_jump_span(1),
+            ActionId.PREVIOUS_SPAN: lambda: self.on_jump_span(-1),
+            ActionId.PREMERGE: self.editor.premerge,
+            ActionId.STACKED: self.stacked.toggle,
+            ActionId.NEXT_DOCUMENT: lambda: self.queue.step(1),
+            ActionId.PREVIOUS_DOCUMENT: lambda: self.queue.step(-1),
+            ActionId.REFRESH_QUEUE: self.on_refresh_queue,
+            ActionId.UNDO: stack.undo,
+            ActionId.REDO: stack.redo,
+            ActionId.AGREEMENT: self.on_agreement,
+            ActionId.CLOSE_REVIEW: self.close,
         }
-        self.actions_by_id = make_actions(self, REVIEW_ACTIONS, slots)
-        stack.canUndoChanged.connect(self.actions_by_id[ReviewActionId.UNDO].setEnabled)
-        stack.canRedoChanged.connect(self.actions_by_id[ReviewActionId.REDO].setEnabled)
-        self.actions_by_id[ReviewActionId.UNDO].setEnabled(False)
-        self.actions_by_id[ReviewActionId.REDO].setEnabled(False)
-        self.stacked.setToolTip(tooltip(REVIEW_ACTIONS[ReviewActionId.STACKED]))
+        self.actions_by_id = make_actions(self, ACTIONS, slots)
+        stack.canUndoChanged.connect(self.actions_by_id[ActionId.UNDO].setEnabled)
+        stack.canRedoChanged.connect(self.actions_by_id[ActionId.REDO].setEnabled)
+        self.actions_by_id[ActionId.UNDO].setEnabled(False)
+        self.actions_by_id[ActionId.REDO].setEnabled(False)
+        self.stacked.setToolTip(tooltip(ACTIONS[ActionId.STACKED]))
         for label in self.labels:
             action = QAction(label.name, self)
             if label.key:
@@ -214,7 +152,7 @@ class ReviewWindow(QMainWindow):
     def _create_menus(self) -> None:
         menus: dict[str, QMenu] = {}
         for action_id, action in self.actions_by_id.items():
-            group = REVIEW_ACTIONS[action_id].group
+            group = ACTIONS[action_id].group
             if group not in menus:
                 menus[group] = self.menuBar().addMenu(f"&{group}")
             menus[group].addAction(action)
@@ -346,16 +284,9 @@ class ReviewWindow(QMainWindow):
         )
 
     def on_jump_span(self, step: int) -> None:
-        marks = self.editor.ordered_marks()
-        if not marks:
-            return
-        start, end = self.gold_view.selection()
-        if step > 0:
-            first = start if start == end else start + 1
-            target = next((m for m in marks if m.start >= first), marks[0])
-        else:
-            target = next((m for m in reversed(marks) if m.start < start), marks[-1])
-        self._select(target)
+        target = next_mark(self.editor.ordered_marks(), *self.gold_view.selection(), step)
+        if target is not None:
+            self._select(target)
 
     def _select(self, span: Span) -> None:
         self.gold_view.select_range(span.start, span.end)

@@ -8,12 +8,12 @@ from html import escape
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
 from core.labels import Label
-from ui.actions import ACTIONS
+from ui.widgets.actions import window_actions
 
 
 def help_html(labels: Sequence[Label]) -> str:
     groups: dict[str, list[str]] = {}
-    for spec in ACTIONS.values():
+    for spec in window_actions("annotate").values():
         keys = " / ".join(f"<kbd>{escape(k)}</kbd>" for k in spec.keys)
         name = escape(spec.text.replace("&", ""))
         groups.setdefault(spec.group, []).append(

@@ -18,9 +18,9 @@ from PySide6.QtWidgets import (
 from core.documents import Status
 from storage.document_scores import QUEUE_ORDERS
 from storage.repository import ProjectRepository
-from ui.queue_model import QueueModel
-from ui.table_model import configure_list_table
-from ui.theme import user_settings
+from ui.annotate.queue_model import QueueModel
+from ui.widgets.table_model import configure_list_table
+from ui.widgets.theme import user_settings
 
 ALL = "All statuses"
 ORDER_SETTING = "queue_order"

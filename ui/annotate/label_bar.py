@@ -6,9 +6,10 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
+from PySide6.QtWidgets import QPushButton, QSizePolicy, QWidget
 
 from core.labels import Label
+from ui.widgets.flow_layout import FlowLayout
 
 
 def text_colour_on(background: str) -> str:
@@ -18,21 +19,27 @@ def text_colour_on(background: str) -> str:
 
 
 class LabelBar(QWidget):
-    """Clicking a label applies it to the selection, like pressing its key."""
+    """Clicking a label applies it to the selection, like pressing its key.
+
+    The buttons wrap to a second row when the window is narrow, so twelve labels with their
+    counts never make the window wider than the screen."""
 
     label_chosen = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("labelBar")
-        self._layout = QHBoxLayout(self)
+        self._layout = FlowLayout(self, spacing=4)
         self._layout.setContentsMargins(6, 4, 6, 4)
-        self._layout.setSpacing(4)
-        self._layout.addStretch(1)
+        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
         self.buttons: dict[str, QPushButton] = {}
+        self._counts: dict[str, int] = {}
 
     def set_labels(self, labels: Sequence[Label]) -> None:
         for button in self.buttons.values():
+            self._layout.removeWidget(button)
             button.deleteLater()
         self.buttons.clear()
         self._labels = {label.name: label for label in labels}
@@ -49,7 +56,7 @@ class LabelBar(QWidget):
                 f"font-weight: 600; }}"
             )
             button.clicked.connect(lambda _=False, name=label.name: self.label_chosen.emit(name))
-            self._layout.insertWidget(self._layout.count() - 1, button)
+            self._layout.addWidget(button)
             self.buttons[label.name] = button
 
     @staticmethod
@@ -58,5 +65,15 @@ class LabelBar(QWidget):
 
     def set_counts(self, counts: dict[str, int]) -> None:
         """Show how many spans of each label the open document has."""
+        self._counts = {name: counts.get(name, 0) for name in self.buttons}
         for name, button in self.buttons.items():
-            button.setText(self._caption(self._labels[name], counts.get(name, 0)))
+            button.setText(self._caption(self._labels[name], self._counts[name]))
+
+    def change_counts(self, changes: dict[str, int]) -> None:
+        """After an edit: add to (or take from) the counts of the labels it touched."""
+        for name, change in changes.items():
+            button = self.buttons.get(name)
+            if button is None:
+                continue
+            self._counts[name] = self._counts.get(name, 0) + change
+            button.setText(self._caption(self._labels[name], self._counts[name]))

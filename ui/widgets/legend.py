@@ -6,7 +6,7 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from ui.highlighter import CONFIRMED_ALPHA, SUGGESTED_ALPHA
+from ui.widgets.highlighter import CONFIRMED_ALPHA, SUGGESTED_ALPHA
 
 SAMPLE_COLOUR = "#88CCEE"
 ROWS = (

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from storage.repository import ProjectRepository
 from storage.review import ReviewItem
-from ui.table_model import Index, ListTableModel, configure_list_table
+from ui.widgets.table_model import Index, ListTableModel, configure_list_table
 
 COLUMNS = ("Document", "Versions", "Disagreement", "Reviewed")
 ALL_ANNOTATORS = "All annotators"

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt
 
 from core.documents import DocumentSummary, Status
 from storage.repository import ProjectRepository
-from ui.table_model import Index, ListTableModel
+from ui.widgets.table_model import Index, ListTableModel
 
 PAGE_SIZE = 200
 COLUMNS = ("Title", "Lang", "Status", "Spans")
@@ -127,4 +128,18 @@ class QueueModel(ListTableModel[DocumentSummary]):
         fresh = self._repo.document_summary(document_id, self._annotator)
         if fresh is not None:
             self._rows[row] = fresh
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+
+    def change_row(self, document_id: int, *, spans: int = 0, status: Status | None = None) -> None:
+        """After an edit: change one row's span count by ``spans`` and set its status, with
+        no query (the edit's delta says what changed)."""
+        row = self.row_of(document_id)
+        if row is None:
+            return
+        summary = self._rows[row]
+        self._rows[row] = replace(
+            summary,
+            span_count=summary.span_count + spans,
+            status=summary.status if status is None else status,
+        )
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))

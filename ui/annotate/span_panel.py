@@ -15,8 +15,8 @@ from PySide6.QtWidgets import (
 )
 
 from core.spans import Span
-from ui.legend import Legend
-from ui.span_list import SpanListModel
+from ui.annotate.span_list import SpanListModel
+from ui.widgets.legend import Legend
 
 
 class SpanPanel(QWidget):

@@ -19,7 +19,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.theme import FONT_SIZE_RANGE, THEMES, Preferences, load_preferences, save_preferences
+from ui.widgets.theme import (
+    FONT_SIZE_RANGE,
+    THEMES,
+    Preferences,
+    load_preferences,
+    save_preferences,
+)
 
 THEME_NAMES = {"light": "Light", "dark": "Dark"}
 

@@ -1,9 +1,10 @@
 """The reviewer's gold draft of one document, and every review decision as an undo command.
 
 Each decision (take a span, drop one, take a whole version, label freely, pre-merge) is a
-``GoldEdit`` that writes through ``repo.edit_gold`` before it is pushed, like the annotation
-window's commands; the decision that creates a document's gold version writes it with
-``repo.save_gold`` and its undo discards it, so the document is unreviewed again. The gold
+``GoldEdit`` — on the same ``UndoableEdit`` base as the annotation window's commands — that
+writes through ``repo.edit_gold`` before it is pushed; the decision that creates a
+document's gold version writes it with ``repo.save_gold`` (spans, sources and drops in one
+transaction) and its undo discards it, so the document is unreviewed again. The gold
 version in the database is the draft, and candidates the reviewer dropped are stored with
 it: nothing is held only in memory.
 """
@@ -17,13 +18,15 @@ from dataclasses import dataclass
 from enum import Enum
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtGui import QUndoStack
 
 from core.documents import Document
+from core.marks import ordered_marks
 from core.review import ReviewSpan, compare_versions, premerge
 from core.spans import Span, find_span
 from core.tokens import MisalignedSpanError, snap_to_tokens
 from storage.repository import ProjectRepository, StorageError
+from ui.widgets.commands import UndoableEdit
 
 ALL_AGREE = 1.0
 MAJORITY = 0.5
@@ -57,7 +60,7 @@ class GoldChange:
     exists: bool = True  # whether the document has a gold version afterwards
 
 
-class GoldEdit(QUndoCommand):
+class GoldEdit(UndoableEdit[GoldChange]):
     """One review decision: spans out of and into the gold version, its sources, drops."""
 
     def __init__(
@@ -72,9 +75,9 @@ class GoldEdit(QUndoCommand):
         drop: Iterable[Key] = (),
         undrop: Iterable[Key] = (),
     ) -> None:
-        super().__init__(text)
-        self.editor = editor
-        self.document_id = document_id
+        super().__init__(editor, document_id, text)
+        self.repo = editor.repo
+        self.reviewer = editor.reviewer
         self.before = tuple(editor.sources)
         self.forward = GoldChange(
             remove=tuple(remove),
@@ -92,42 +95,31 @@ class GoldEdit(QUndoCommand):
             exists=editor.has_gold,
         )
         self.creates = not editor.has_gold  # the document's first gold version
-        self._skip_redo = False
 
-    def _write(self, change: GoldChange) -> None:
-        repo, reviewer = self.editor.repo, self.editor.reviewer
+    def _write(self, change: GoldChange) -> GoldChange:
         drop = [Span(*k) for k in change.drop]
         undrop = [Span(*k) for k in change.undrop]
         if not change.exists:
-            repo.discard_gold(self.document_id)
+            self.repo.discard_gold(self.document_id)
         elif self.creates and change is self.forward:
-            repo.save_gold(self.document_id, reviewer, list(change.add), list(change.sources))
-            if drop:
-                repo.edit_gold(self.document_id, reviewer, drop=drop)
+            # Created and edited in one transaction: spans, sources and drops together.
+            self.repo.save_gold(
+                self.document_id, self.reviewer, list(change.add), list(change.sources),
+                drop=drop,
+            )  # fmt: skip
         else:
-            repo.edit_gold(
-                self.document_id, reviewer,
+            self.repo.edit_gold(
+                self.document_id, self.reviewer,
                 remove=change.remove, add=change.add, sources=list(change.sources),
                 drop=drop, undrop=undrop,
             )  # fmt: skip
+        return change
 
-    def apply(self) -> None:
-        """Write the decision now; the push that follows does not write it again."""
-        self._write(self.forward)
-        self._skip_redo = True
+    def _forward(self) -> GoldChange:
+        return self._write(self.forward)
 
-    def redo(self) -> None:
-        if self._skip_redo:
-            self._skip_redo = False
-            return
-        self.editor.show_document(self.document_id, premerge=False)
-        self._write(self.forward)
-        self.editor.after_edit(self.document_id, self.forward)
-
-    def undo(self) -> None:
-        self.editor.show_document(self.document_id, premerge=False)
-        self._write(self.backward)
-        self.editor.after_edit(self.document_id, self.backward)
+    def _backward(self) -> GoldChange:
+        return self._write(self.backward)
 
 
 class ReviewEditor(QObject):
@@ -160,6 +152,10 @@ class ReviewEditor(QObject):
         return sorted(self.versions)
 
     # -- loading -------------------------------------------------------------------------
+
+    def reveal(self, document_id: int) -> None:
+        """Bring a document back for an undo or redo (no pre-merge: that would push)."""
+        self.show_document(document_id, premerge=False)
 
     def show_document(self, document_id: int, *, premerge: bool = True) -> None:
         """Open a document (a no-op when it is open); pre-merge it if it has no gold yet
@@ -233,7 +229,7 @@ class ReviewEditor(QObject):
 
     def ordered_marks(self) -> list[Span]:
         """Gold spans and open candidates in text order, for Tab and Shift+Tab."""
-        return sorted([*self.gold, *(c.span for c in self.open_candidates())], key=key)
+        return ordered_marks(self.gold, [c.span for c in self.open_candidates()])
 
     def who_marked(self, span: Span) -> list[str]:
         """The annotators whose version holds exactly this span."""
@@ -247,12 +243,12 @@ class ReviewEditor(QObject):
         try:
             for span in command.forward.add:
                 self.repo.check_aligned(command.document_id, span)
-            command.apply()
+            change = command.apply()
         except (MisalignedSpanError, StorageError, ValueError) as exc:
             self.message.emit(str(exc))
             return False
         self.undo_stack.push(command)
-        self.after_edit(command.document_id, command.forward)
+        self.after_edit(command.document_id, change)
         return True
 
     def take(self, candidate: ReviewSpan, label: str | None = None) -> bool:

@@ -34,10 +34,12 @@ from PySide6.QtWidgets import (
 
 from core.documents import Document
 from core.labels import Label
+from core.marks import Mark
+from core.offsets import OffsetMap
 from core.review import Agreement, ReviewSpan
 from core.spans import Span
-from ui.article_view import ArticleView
-from ui.highlighter import CONFIRMED_ALPHA, SUGGESTED_ALPHA, Mark
+from ui.widgets.article_view import ArticleView
+from ui.widgets.highlighter import CONFIRMED_ALPHA, SUGGESTED_ALPHA
 
 
 @dataclass(frozen=True)
@@ -88,16 +90,23 @@ class GoldView(ArticleView):
     def show_review(
         self, document: Document | None, gold: Sequence[Span], candidates: Sequence[ReviewSpan]
     ) -> None:
-        """Show a newly opened document."""
-        self.show_document(document, [], [])
-        self.update_review(gold, candidates, full=True)
+        """Show a newly opened document (its marks are in place before its text goes in)."""
+        offsets = OffsetMap(document.text if document else "")
+        self.show_text(document, offsets, self._review_marks(gold, candidates, offsets))
 
     def update_review(
         self, gold: Sequence[Span], candidates: Sequence[ReviewSpan], *, full: bool = False
     ) -> None:
         """Redraw after a decision: only the blocks whose marks changed are redone."""
+        marks = self._review_marks(gold, candidates, self.offsets)
+        self.highlighter.replace_marks(marks, full=full)
+        self.viewport().update()
+
+    def _review_marks(
+        self, gold: Sequence[Span], candidates: Sequence[ReviewSpan], offsets: OffsetMap
+    ) -> list[Mark]:
         self.gold, self.candidates = list(gold), list(candidates)
-        to_qt = self.offsets.to_qt
+        to_qt = offsets.to_qt
         marks = [Mark(to_qt(s.start), to_qt(s.end), s.label, False) for s in gold]
         self._tags = {}
         for candidate in candidates:
@@ -106,8 +115,7 @@ class GoldView(ArticleView):
             mark = Mark(to_qt(s.start), to_qt(s.end), s.label, True, colour)
             self._tags.setdefault(mark, candidate)
             marks.append(mark)
-        self.highlighter.replace_marks(marks, full=full)
-        self.viewport().update()
+        return marks
 
     # -- painting ------------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""Every command of the window declared once: its text, keys and help, keyed by an Enum.
+"""Every command of both windows declared once: its text, keys and help, keyed by an Enum.
 
 The keymap follows Prodigy where it can (``a`` accept, ``x`` reject, space skip, Backspace
 undo); label keys are letters from the label scheme. The help overlay and the tooltips are
@@ -47,6 +47,13 @@ class ActionId(Enum):
     CHANGE_ANNOTATOR = auto()
     HELP = auto()
     QUIT = auto()
+    # The review window's own (it shares the span, document, undo and agreement keys above).
+    TAKE = auto()
+    DROP = auto()
+    PREMERGE = auto()
+    STACKED = auto()
+    REFRESH_QUEUE = auto()
+    CLOSE_REVIEW = auto()
 
 
 @dataclass(frozen=True)
@@ -55,6 +62,7 @@ class ActionSpec:
     keys: tuple[str, ...]
     help: str
     group: str
+    window: str = "annotate"  # the window it belongs to: "annotate", "review" or "both"
 
 
 ACTIONS: dict[ActionId, ActionSpec] = {
@@ -74,10 +82,18 @@ ACTIONS: dict[ActionId, ActionSpec] = {
         "&Skip document", ("Space",), "Skip this document for now and go to the next", "Document"
     ),
     ActionId.NEXT_DOCUMENT: ActionSpec(
-        "&Next document", ("Alt+Down",), "Open the next document in the queue", "Document"
+        "&Next document",
+        ("Alt+Down",),
+        "Open the next document in the queue",
+        "Document",
+        window="both",
     ),
     ActionId.PREVIOUS_DOCUMENT: ActionSpec(
-        "&Previous document", ("Alt+Up",), "Open the previous document in the queue", "Document"
+        "&Previous document",
+        ("Alt+Up",),
+        "Open the previous document in the queue",
+        "Document",
+        window="both",
     ),
     ActionId.ACCEPT_SUGGESTION: ActionSpec(
         "Accept s&uggestion",
@@ -98,10 +114,14 @@ ACTIONS: dict[ActionId, ActionSpec] = {
         "Span",
     ),
     ActionId.NEXT_SPAN: ActionSpec(
-        "Next span", ("Tab",), "Select the next span or suggestion", "Span"
+        "Next span", ("Tab",), "Select the next span or suggestion", "Span", window="both"
     ),
     ActionId.PREVIOUS_SPAN: ActionSpec(
-        "Previous span", ("Shift+Tab",), "Select the previous span or suggestion", "Span"
+        "Previous span",
+        ("Shift+Tab",),
+        "Select the previous span or suggestion",
+        "Span",
+        window="both",
     ),
     ActionId.GROW_RIGHT: ActionSpec(
         "Grow span right",
@@ -124,9 +144,11 @@ ACTIONS: dict[ActionId, ActionSpec] = {
         "Take one token off the left end of the span",
         "Span",
     ),
-    ActionId.UNDO: ActionSpec("&Undo", ("Ctrl+Z", "Backspace"), "Undo the last edit", "Edit"),
+    ActionId.UNDO: ActionSpec(
+        "&Undo", ("Ctrl+Z", "Backspace"), "Undo the last edit", "Edit", window="both"
+    ),
     ActionId.REDO: ActionSpec(
-        "&Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "Redo the edit just undone", "Edit"
+        "&Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "Redo the edit just undone", "Edit", window="both"
     ),
     ActionId.PREANNOTATE: ActionSpec(
         "&Pre-annotate project…",
@@ -150,6 +172,7 @@ ACTIONS: dict[ActionId, ActionSpec] = {
         ("Ctrl+Shift+G",),
         "Agreement between annotators, and against gold",
         "Project",
+        window="both",
     ),
     ActionId.TRAIN: ActionSpec(
         "Train &model…",
@@ -168,6 +191,44 @@ ACTIONS: dict[ActionId, ActionSpec] = {
     ),
     ActionId.HELP: ActionSpec("&Keys and labels", ("F1", "?"), "Show every key", "Help"),
     ActionId.QUIT: ActionSpec("&Quit", ("Ctrl+Q",), "Close Kathode", "Project"),
+    ActionId.TAKE: ActionSpec(
+        "&Take span",
+        ("Return", "Enter"),
+        "Put the candidate under the cursor into gold",
+        "Span",
+        window="review",
+    ),
+    ActionId.DROP: ActionSpec(
+        "&Drop span",
+        ("Delete",),
+        "Leave the candidate under the cursor out of gold, or take the gold span out",
+        "Span",
+        window="review",
+    ),
+    ActionId.PREMERGE: ActionSpec(
+        "&Pre-merge agreed spans",
+        ("Ctrl+M",),
+        "Add the spans all annotators (or a majority) agree on that gold lacks",
+        "Document",
+        window="review",
+    ),
+    ActionId.STACKED: ActionSpec(
+        "&Stacked versions",
+        ("Ctrl+Shift+V",),
+        "Show the annotators' versions one above the other",
+        "View",
+        window="review",
+    ),
+    ActionId.REFRESH_QUEUE: ActionSpec(
+        "Re&fresh queue",
+        ("F5",),
+        "Read the review queue again (annotators may have finished more documents)",
+        "Document",
+        window="review",
+    ),
+    ActionId.CLOSE_REVIEW: ActionSpec(
+        "&Close", ("Ctrl+W",), "Close the review window", "Document", window="review"
+    ),
 }
 
 
@@ -191,3 +252,8 @@ def make_actions(
         owner.addAction(action)
         actions[key] = action
     return actions
+
+
+def window_actions(window: str) -> dict[ActionId, ActionSpec]:
+    """The actions of one window ("annotate" or "review"), those both share among them."""
+    return {k: spec for k, spec in ACTIONS.items() if spec.window in (window, "both")}

@@ -28,13 +28,15 @@ from PySide6.QtWidgets import QMenu, QTextEdit, QWidget
 
 from core.documents import Document
 from core.labels import Label
+from core.marks import Mark
 from core.offsets import OffsetMap
 from core.spans import Span
 from core.tokens import snap_to_tokens
-from ui.highlighter import Mark, SpanHighlighter
+from ui.widgets.highlighter import SpanHighlighter
 
 LINE_HEIGHT_PERCENT = 175  # room under each line for the label names
 TAG_POINT_SIZE_RATIO = 0.62
+RECT_CACHE_SIZE = 50_000
 
 
 class ArticleView(QTextEdit):
@@ -57,6 +59,11 @@ class ArticleView(QTextEdit):
         self.highlighter = SpanHighlighter(self.document())
         self._document: Document | None = None
         self._offsets = OffsetMap("")
+        # Where each mark lies within its block's layout, kept between paints: only marks
+        # new to the screen are measured again (cleared when the layout can have changed).
+        self._rects: dict[tuple[int, Mark], list[QRectF]] = {}
+        self._rects_key: tuple[object, ...] = ()
+        self._tag_widths: dict[str, float] = {}
         self.set_font_size(13)
 
     @property
@@ -76,6 +83,7 @@ class ArticleView(QTextEdit):
         self._tag_font = QFont(font)
         self._tag_font.setPointSizeF(points * TAG_POINT_SIZE_RATIO)
         self._tag_font.setBold(True)
+        self._tag_widths = {}
 
     def set_labels(self, labels: Sequence[Label]) -> None:
         self.highlighter.set_labels(labels)
@@ -86,21 +94,55 @@ class ArticleView(QTextEdit):
     def show_document(
         self, document: Document | None, spans: Sequence[Span], suggestions: Sequence[Span]
     ) -> None:
+        """Show a document with its marks. The marks are in place before the text goes in and
+        every block has its line height as it is made, so the text is formatted and laid out
+        once (a later full re-highlight would lay out a long article a second time)."""
+        text = document.text if document else ""
+        offsets = OffsetMap(text)
+        self.show_text(document, offsets, self.highlighter.marks_of(spans, suggestions, offsets))
+
+    def show_text(
+        self, document: Document | None, offsets: OffsetMap, marks: Sequence[Mark]
+    ) -> None:
+        """Show a document with marks already in Qt positions (see ``show_document``)."""
         self._document = document
-        self._offsets = OffsetMap(document.text if document else "")
-        self.highlighter.set_marks([], [], self._offsets, full=False)
-        self.setPlainText(document.text if document else "")
-        cursor = QTextCursor(self.document())
-        cursor.select(QTextCursor.SelectionType.Document)
+        text = document.text if document else ""
+        self._offsets = offsets
+        self._rects.clear()
+        self.highlighter.load_marks(marks)
+        qt_document = self.document()
+        qt_document.setUndoRedoEnabled(False)
+        qt_document.clear()
+        cursor = QTextCursor(qt_document)
         spacing = QTextBlockFormat()
         spacing.setLineHeight(self.line_height_percent, 1)  # 1 = ProportionalHeight
-        cursor.mergeBlockFormat(spacing)
-        self.highlighter.set_marks(spans, suggestions, self._offsets)
+        cursor.setBlockFormat(spacing)
+        cursor.insertText(text)
         self.moveCursor(QTextCursor.MoveOperation.Start)
 
     def show_marks(self, spans: Sequence[Span], suggestions: Sequence[Span]) -> None:
-        """Redraw after an edit: only the blocks whose marks changed are highlighted again."""
+        """Redraw with other marks: only the blocks whose marks changed are highlighted again."""
         self.highlighter.set_marks(spans, suggestions, self._offsets, full=False)
+        self.viewport().update()
+
+    def update_marks(
+        self,
+        removed: Sequence[Span] = (),
+        added: Sequence[Span] = (),
+        *,
+        hidden: Sequence[Span] = (),
+        shown: Sequence[Span] = (),
+    ) -> None:
+        """Redraw after an edit: confirmed spans out and in, suggestions hidden and shown."""
+        to_qt = self._offsets.to_qt
+
+        def marks(spans: Sequence[Span], suggested: bool) -> list[Mark]:
+            return [Mark(to_qt(s.start), to_qt(s.end), s.label, suggested) for s in spans]
+
+        self.highlighter.update_marks(
+            [*marks(removed, False), *marks(hidden, True)],
+            [*marks(added, False), *marks(shown, True)],
+        )
         self.viewport().update()
 
     # -- selection -----------------------------------------------------------------------
@@ -147,6 +189,10 @@ class ArticleView(QTextEdit):
         super().paintEvent(event)
         if not self.highlighter.index.marks:
             return
+        key = (self.viewport().width(), self.document().revision(), self._tag_font.key())
+        if key != self._rects_key or len(self._rects) > RECT_CACHE_SIZE:
+            self._rects.clear()
+            self._rects_key = key
         painter = QPainter(self.viewport())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setFont(self._tag_font)
@@ -189,12 +235,10 @@ class ArticleView(QTextEdit):
                     painter.drawRoundedRect(rect.adjusted(-1, -1, 1, 1), 3, 3)
             elif mark.end <= start + block.length():  # name under the span's last piece
                 last = rects[-1]
-                tag = QRectF(
-                    last.left(),
-                    last.bottom() + 1,
-                    metrics.horizontalAdvance(mark.label) + 6,
-                    metrics.height(),
-                )
+                width = self._tag_widths.get(mark.label)
+                if width is None:
+                    width = self._tag_widths[mark.label] = metrics.horizontalAdvance(mark.label)
+                tag = QRectF(last.left(), last.bottom() + 1, width + 6, metrics.height())
                 painter.setPen(Qt.PenStyle.NoPen)
                 painter.setBrush(colour)
                 painter.drawRoundedRect(tag, 3, 3)
@@ -202,6 +246,18 @@ class ArticleView(QTextEdit):
                 painter.drawText(tag, Qt.AlignmentFlag.AlignCenter, mark.label)
 
     def _mark_rects(self, block: QTextBlock, mark: Mark, origin: QPointF) -> list[QRectF]:
+        """The mark's piece on each line of the block, in viewport coordinates."""
+        key = (block.blockNumber(), mark)
+        local = self._rects.get(key)
+        if local is None:
+            local = self._measure(block, mark)
+            if block.layout().lineCount():  # not before the block is laid out
+                self._rects[key] = local
+        return [rect.translated(origin) for rect in local]
+
+    @staticmethod
+    def _measure(block: QTextBlock, mark: Mark) -> list[QRectF]:
+        """The mark's pieces relative to the block's layout."""
         layout = block.layout()
         a = max(mark.start, block.position()) - block.position()
         b = min(mark.end, block.position() + block.length() - 1) - block.position()
@@ -213,8 +269,7 @@ class ArticleView(QTextEdit):
                 continue
             x1 = _x_of(line.cursorToX(max(a, line_start)))
             x2 = _x_of(line.cursorToX(min(b, line_end)))
-            top = origin.y() + line.y()
-            rects.append(QRectF(origin.x() + x1, top, x2 - x1, line.ascent() + line.descent()))
+            rects.append(QRectF(x1, line.y(), x2 - x1, line.ascent() + line.descent()))
         return rects
 
 

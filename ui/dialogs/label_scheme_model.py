@@ -13,7 +13,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor
 
 from core.labels import Label, LabelSchemeError, validate_labels
-from ui.actions import ACTIONS
+from ui.widgets.actions import ACTIONS
 
 Index = QModelIndex | QPersistentModelIndex
 

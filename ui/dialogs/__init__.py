@@ -1,0 +1,1 @@
+"""The dialogs the windows open: export, settings, label scheme, statistics, help."""
