@@ -33,6 +33,7 @@ from ui.article_view import ArticleView
 from ui.editor import AnnotationEditor
 from ui.help_dialog import HelpDialog
 from ui.label_bar import LabelBar
+from ui.live_updates import connect_live_updates
 from ui.project_actions import ProjectActions
 from ui.queue_panel import QueuePanel
 from ui.span_panel import SpanPanel
@@ -75,6 +76,7 @@ class MainWindow(QMainWindow):
         self.refresh_progress()
         if self.queue.model.rowCount():
             self.queue.table.selectRow(0)
+        self.live_updates = connect_live_updates(self)  # others' changes (ui.live_updates)
 
     @property
     def annotator(self) -> str:
@@ -353,6 +355,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(text, 6000)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.live_updates.stop()
         if self.service is not None:
             self.service.stop()
         super().closeEvent(event)
