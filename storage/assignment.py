@@ -2,11 +2,13 @@
 
 ``next_document`` gives an annotator the first document of the queue order that has fewer
 than k assignees and none by them. Two annotators asking at the same moment never push a
-document past k: on PostgreSQL the candidate document row is locked (``FOR UPDATE SKIP
-LOCKED``, so others move on to the next candidate) and its assignees are counted again in a
-new statement once the lock is held; on SQLite the whole write transaction holds the database
-(``BEGIN IMMEDIATE``). A skipped document goes back to the pool after the project's stated
-time (its assignment then no longer counts) or at once when a manager frees it.
+document past k: on PostgreSQL the candidate document row is locked (``FOR NO KEY UPDATE
+SKIP LOCKED``: other assigners move on to the next candidate, while new versions of the
+document, which take only a key-share lock, are not held up) and its assignees are counted
+again in a new statement once the lock is held; on SQLite the whole write transaction holds
+the database (``BEGIN IMMEDIATE``). A skipped document goes back to the pool after the
+project's stated time (its assignment then no longer counts) or at once when a manager
+frees it.
 """
 
 from __future__ import annotations
@@ -141,7 +143,7 @@ class Assignments(RepositoryBase):
                     select(m.DocumentRow.id)
                     .where(m.DocumentRow.id.in_(wanted))
                     .order_by(m.DocumentRow.id)
-                    .with_for_update(of=m.DocumentRow)
+                    .with_for_update(of=m.DocumentRow, key_share=True)
                 )
             )
             missing = [d for d in wanted if d not in known]
@@ -328,7 +330,9 @@ def _hand_out(
         if passed:
             query = query.where(m.DocumentRow.id.notin_(passed))
         candidate = s.scalar(
-            order_by(query, order).limit(1).with_for_update(skip_locked=True, of=m.DocumentRow)
+            order_by(query, order)
+            .limit(1)
+            .with_for_update(skip_locked=True, of=m.DocumentRow, key_share=True)
         )
         if candidate is None:
             break

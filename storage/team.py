@@ -120,6 +120,24 @@ CREATE TRIGGER kathode_guard BEFORE UPDATE ON document
 """
 
 
+# A person's own annotator row (an upsert of the first version inserts it when missing), and
+# the gold row for reviewers; changing or deleting annotators stays the managers'.
+_ANNOTATOR_POLICY = """
+ALTER TABLE annotator ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS kathode_read ON annotator;
+DROP POLICY IF EXISTS kathode_insert ON annotator;
+DROP POLICY IF EXISTS kathode_manage ON annotator;
+CREATE POLICY kathode_read ON annotator FOR SELECT USING (true);
+CREATE POLICY kathode_insert ON annotator FOR INSERT WITH CHECK (
+    (kind = 'person' AND name = current_user::text)
+    OR (kind = 'gold' AND coalesce(kathode_role() IN ('reviewer', 'manager'), false))
+    OR coalesce(kathode_role() = 'manager', false));
+CREATE POLICY kathode_manage ON annotator FOR ALL
+    USING (coalesce(kathode_role() = 'manager', false))
+    WITH CHECK (coalesce(kathode_role() = 'manager', false));
+"""
+
+
 class TeamError(ValueError):
     """A team request that cannot be carried out, with a message for people."""
 
@@ -230,6 +248,7 @@ def _install_security(s: Session) -> None:
         new_check = check.replace("r.", "")
         _run(s, _GUARD.format(table=table, check=check, new_check=new_check))
     _run(s, _DOCUMENT_GUARD)
+    _run(s, _ANNOTATOR_POLICY)
 
 
 def _grant(s: Session, name: str, role: str) -> None:
@@ -244,6 +263,7 @@ def _grant(s: Session, name: str, role: str) -> None:
         _ddl(s, "GRANT ALL ON ALL TABLES IN SCHEMA public TO {}", login)
         return
     _ddl(s, "GRANT UPDATE (id) ON document TO {}", login)  # for the lock of ``next`` only
+    _ddl(s, "GRANT INSERT ON annotator TO {}", login)
     writable = ["annotation", "span", "rejection", "assignment", *_SHARED_TABLES]
     if role == "reviewer":
         writable.append("gold_source")

@@ -98,6 +98,10 @@ def test_team_annotator_login_cannot_change_another_annotators_span(
             )
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             c.execute("UPDATE label SET colour = '#000000'")  # the scheme is the manager's
+        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="row-level security"):
+            c.execute(
+                "INSERT INTO annotator (name, kind, created_at) VALUES ('mallory', 'person', now())"
+            )
         # Her own version she may change.
         own = c.execute(
             "UPDATE span SET label = 'LOC' WHERE annotation_id IN (SELECT a.id FROM "
