@@ -5,6 +5,9 @@ uv run main.py --project PATH_OR_URL             the app, on a project
 uv run main.py import FILES... --project P [--annotator NAME]
 uv run main.py stats --project P [--json]
 uv run main.py train --project P [--lang de|en] [--json] …   a project model
+uv run main.py team init|add|list|status --project URL …      a team project
+uv run main.py assign --project P --annotator NAME --documents IDS|--count N
+uv run main.py next --project P --annotator NAME [--json]    the next document for NAME
 """
 
 from __future__ import annotations
@@ -15,6 +18,10 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from storage.repository import ProjectRepository
 
 log = logging.getLogger("kathode")
 
@@ -100,7 +107,51 @@ def build_parser() -> argparse.ArgumentParser:
     stats = commands.add_parser("stats", help="counts of documents, annotations and spans")
     stats.add_argument("--project", required=True, help="project file or URL")
     stats.add_argument("--json", action="store_true", help="print JSON")
+    add_team_commands(commands)
     return parser
+
+
+def add_team_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``team``, ``assign`` and ``next``: who annotates what in a team project."""
+    from storage.document_scores import QUEUE_ORDERS
+
+    team = commands.add_parser("team", help="a team project: roles, logins, overlap, progress")
+    team_commands = team.add_subparsers(dest="team_command", metavar="TEAM_COMMAND")
+    team_commands.required = True
+    init = team_commands.add_parser("init", help="make a project a team project")
+    init.add_argument("--overlap", type=int, help="annotators per document (default: 1)")
+    init.add_argument(
+        "--skip-return-minutes",
+        type=int,
+        help="a skipped document returns to the pool after this long (default: a day)",
+    )
+    add = team_commands.add_parser("add", help="add a person (on PostgreSQL: a login)")
+    add.add_argument("name", help="annotator name, also the database login")
+    add.add_argument("--role", required=True, choices=("annotator", "reviewer", "manager"))
+    add.add_argument("--password-file", type=Path, help="first line: the login's password")
+    team_commands.add_parser("list", help="the members and their roles")
+    status = team_commands.add_parser("status", help="progress per person and assignees")
+    status.add_argument("--json", action="store_true", help="print JSON")
+    for sub in (init, add, status, team_commands.choices["list"]):
+        sub.add_argument("--project", required=True, help="project file or URL")
+
+    assign = commands.add_parser("assign", help="put documents in an annotator's queue")
+    assign.add_argument("--project", required=True, help="project file or URL")
+    assign.add_argument("--annotator", required=True, help="whose queue")
+    which = assign.add_mutually_exclusive_group(required=True)
+    which.add_argument("--documents", help="document ids, comma-separated")
+    which.add_argument("--count", type=int, help="this many more, as `next` would choose")
+    assign.add_argument(
+        "--free", action="store_true", help="with --documents: take them out of the queue"
+    )
+    assign.add_argument("--order", choices=QUEUE_ORDERS, default="in_order")
+    assign.add_argument("--by", default="manager", help="who assigns (default: %(default)s)")
+
+    nxt = commands.add_parser("next", help="the document NAME's queue opens next (assigned)")
+    nxt.add_argument("--project", required=True, help="project file or URL")
+    nxt.add_argument("--annotator", required=True, help="whose queue")
+    nxt.add_argument("--order", choices=QUEUE_ORDERS, default="in_order")
+    nxt.add_argument("--json", action="store_true", help="print JSON")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -131,6 +182,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_suggest_project(args)
         if args.command == "train":
             return cmd_train(args)
+        if args.command in ("team", "assign", "next"):
+            return cmd_team(args)
         return cmd_app(args)
     except StorageError as exc:
         print(f"kathode: {exc}", file=sys.stderr)
@@ -434,6 +487,129 @@ def cmd_stats(args: argparse.Namespace) -> int:
         print(f"  {label:<10} {n}")
     for name, counts in stats["annotators"].items():
         print(f"annotator {name}: {counts['annotations']} annotations, {counts['spans']} spans")
+    return EXIT_OK
+
+
+def cmd_team(args: argparse.Namespace) -> int:
+    from storage.assignment import AssignmentError
+    from storage.repository import ProjectRepository, UnknownDocumentError
+    from storage.team import TeamError
+
+    try:
+        with ProjectRepository.open(args.project) as repo:
+            if args.command == "next":
+                return _cmd_next(repo, args)
+            if args.command == "assign":
+                return _cmd_assign(repo, args)
+            return _cmd_team(repo, args)
+    except (TeamError, AssignmentError) as exc:
+        print(f"kathode: {exc}", file=sys.stderr)
+    except UnknownDocumentError as exc:
+        print(f"kathode: {exc.args[0]}", file=sys.stderr)
+    return EXIT_REFUSED
+
+
+def _cmd_team(repo: ProjectRepository, args: argparse.Namespace) -> int:
+    from storage.team import add_member, init_team, members
+
+    if args.team_command == "init":
+        settings = init_team(
+            repo, overlap=args.overlap, skip_return_minutes=args.skip_return_minutes
+        )
+        print(
+            f"team project {repo.display_url}: {settings.annotators_per_document} annotators "
+            f"per document; a skipped document returns after {settings.skip_return_minutes} "
+            "minutes"
+        )
+        return EXIT_OK
+    if args.team_command == "add":
+        password = None
+        if args.password_file:
+            lines = args.password_file.read_text(encoding="utf-8").splitlines()
+            password = lines[0].strip() if lines else ""
+            if not password:
+                print(f"kathode: {args.password_file} holds no password", file=sys.stderr)
+                return EXIT_REFUSED
+        generated = add_member(repo, args.name, args.role, password=password)
+        print(f"{args.name} is a {args.role} of {repo.display_url}")
+        if generated:
+            print(f"password of the new login {args.name} (shown once): {generated}")
+        if repo.url.get_backend_name() == "sqlite":
+            print("note: on SQLite roles are advisory; anyone who can open the file writes all")
+        return EXIT_OK
+    if args.team_command == "list":
+        for member in members(repo):
+            login = "login" if member.login else "no login"
+            print(f"{member.name:<20} {member.role:<10} {login}")
+        return EXIT_OK
+    progress = repo.team_progress()
+    assignees = repo.assignees()
+    if args.json:
+        result = {
+            "annotators_per_document": repo.team_settings().annotators_per_document,
+            "people": {
+                p.name: {
+                    "role": p.role,
+                    "assigned": p.assigned,
+                    "done": p.done,
+                    "skipped": p.skipped,
+                    "open": p.open,
+                }
+                for p in progress
+            },
+            "documents": {str(d): names for d, names in assignees.items()},
+        }
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    for p in progress:
+        print(
+            f"{p.name:<20} {p.role or '-':<10} assigned {p.assigned:>5}  done {p.done:>5}  "
+            f"skipped {p.skipped:>5}  open {p.open:>5}"
+        )
+    unassigned = sum(1 for names in assignees.values() if not names)
+    print(f"{len(assignees)} documents, {unassigned} not assigned to anyone")
+    return EXIT_OK
+
+
+def _cmd_assign(repo: ProjectRepository, args: argparse.Namespace) -> int:
+    if args.documents is not None:
+        try:
+            ids = [int(part) for part in args.documents.split(",") if part.strip()]
+        except ValueError:
+            print(
+                f"kathode: --documents takes ids like 1,2,3, not {args.documents!r}",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
+        if args.free:
+            freed = repo.free_documents(ids, args.annotator)
+            print(f"{freed} documents taken out of {args.annotator}'s queue")
+            return EXIT_OK
+        new = repo.assign_documents(args.annotator, ids, by=args.by)
+    elif args.free:
+        print("kathode: --free needs --documents", file=sys.stderr)
+        return EXIT_USAGE
+    else:
+        new = repo.assign_count(args.annotator, args.count, order=args.order, by=args.by)
+    listed = ", ".join(map(str, new)) or "none"
+    print(f"{len(new)} documents assigned to {args.annotator}: {listed}")
+    return EXIT_OK
+
+
+def _cmd_next(repo: ProjectRepository, args: argparse.Namespace) -> int:
+    document_id = repo.next_document(args.annotator, order=args.order)
+    document = None if document_id is None else repo.document(document_id)
+    if args.json:
+        record = (
+            None
+            if document is None
+            else {"document": document.id, "title": document.title, "language": document.language}
+        )
+        print(json.dumps(record or {"document": None}, ensure_ascii=False))
+    elif document is None:
+        print(f"no document left for {args.annotator}")
+    else:
+        print(f"{document.id}\t{document.title}")
     return EXIT_OK
 
 

@@ -230,3 +230,37 @@ class DocumentScoreRow(Base):
     model: Mapped[str] = mapped_column(String(200))
     score: Mapped[float] = mapped_column(Float, index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+ROLES = ("annotator", "reviewer", "manager")
+
+
+class TeamMemberRow(Base):
+    """A person's role in a team project; on PostgreSQL also a database login of that name."""
+
+    __tablename__ = "team_member"
+    __table_args__ = (
+        CheckConstraint("role IN ('annotator', 'reviewer', 'manager')", name="role_known"),
+    )
+
+    annotator_id: Mapped[int] = mapped_column(
+        ForeignKey("annotator.id", ondelete="CASCADE"), primary_key=True
+    )
+    role: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AssignmentRow(Base):
+    """That a document is in an annotator's queue: handed out by ``next`` or by a manager."""
+
+    __tablename__ = "assignment"
+    __table_args__ = (UniqueConstraint("document_id", "annotator_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"))
+    annotator_id: Mapped[int] = mapped_column(
+        ForeignKey("annotator.id", ondelete="CASCADE"), index=True
+    )
+    # ``next`` for on-demand assignment, else the manager who assigned it by hand.
+    assigned_by: Mapped[str] = mapped_column(String(200), default="next")
+    assigned_at: Mapped[datetime] = mapped_column(default=utcnow)

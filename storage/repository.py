@@ -23,6 +23,7 @@ from core.labels import load_scheme
 from core.spans import Span, Token
 from core.tokens import token_index
 from storage import models as m
+from storage.assignment import Assignments
 from storage.bulk import ImportEntry, ImportOutcome, store_batch
 from storage.document_scores import DocumentScores, order_by
 from storage.engine import is_sqlite, make_engine, project_url
@@ -50,7 +51,13 @@ _TOKEN_CACHE_SIZE = 16
 
 
 class ProjectRepository(
-    LabelSchemeStore, SuggestionCache, Statistics, ReviewStore, ReviewFigures, DocumentScores
+    LabelSchemeStore,
+    SuggestionCache,
+    Statistics,
+    ReviewStore,
+    ReviewFigures,
+    DocumentScores,
+    Assignments,
 ):
     """A Kathode project: one database, opened and migrated to the newest schema."""
 

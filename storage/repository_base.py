@@ -13,7 +13,7 @@ from contextlib import contextmanager
 
 from sqlalchemy import Engine, select
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.spans import Token
@@ -23,6 +23,10 @@ from storage.engine import WRITE_OPTION, is_sqlite
 
 class StorageError(RuntimeError):
     """A project database that cannot be opened or written, with a message for people."""
+
+
+class PermissionDeniedError(StorageError):
+    """The database refused a write this login's team role may not make (PostgreSQL)."""
 
 
 class UnknownDocumentError(KeyError):
@@ -68,6 +72,12 @@ class RepositoryBase:
                     "nothing was changed — try again when it is free"
                 ) from exc
             raise StorageError(f"cannot write to {self.display_url}: {exc.orig}") from exc
+        except ProgrammingError as exc:
+            if getattr(exc.orig, "sqlstate", None) == "42501":  # insufficient_privilege
+                raise PermissionDeniedError(
+                    f"{self.display_url} refused the change: {exc.orig}"
+                ) from exc
+            raise
 
     @contextmanager
     def reading(self) -> Iterator[Session]:

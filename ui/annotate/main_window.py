@@ -32,6 +32,7 @@ from core.spans import Span
 from storage.repository import ProjectRepository
 from ui.annotate.editor import AnnotationEditor, MarkChanges
 from ui.annotate.label_bar import LabelBar
+from ui.annotate.live_updates import connect_live_updates
 from ui.annotate.queue_panel import QueuePanel
 from ui.annotate.span_panel import SpanPanel
 from ui.annotate.suggestions import SuggestionService
@@ -79,6 +80,7 @@ class MainWindow(QMainWindow):
         self.refresh_progress()
         if self.queue.model.rowCount():
             self.queue.table.selectRow(0)
+        self.live_updates = connect_live_updates(self)  # others' changes (ui.annotate.live_updates)
 
     @property
     def annotator(self) -> str:
@@ -378,6 +380,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.project_actions.shutdown()
+        self.live_updates.stop()
         if self.service is not None:
             self.service.stop()
         super().closeEvent(event)
