@@ -4,6 +4,8 @@ uv run main.py                                   the app, on the demo project
 uv run main.py --project PATH_OR_URL             the app, on a project
 uv run main.py import FILES... --project P [--annotator NAME]
 uv run main.py stats --project P [--json]
+uv run main.py backup --project P [--out F]
+uv run main.py restore BACKUP --project P
 """
 
 from __future__ import annotations
@@ -77,7 +79,20 @@ def build_parser() -> argparse.ArgumentParser:
     stats = commands.add_parser("stats", help="counts of documents, annotations and spans")
     stats.add_argument("--project", required=True, help="project file or URL")
     stats.add_argument("--json", action="store_true", help="print JSON")
+    add_backup_commands(commands)
     return parser
+
+
+def add_backup_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    backup = commands.add_parser("backup", help="back up a SQLite project (consistent while open)")
+    backup.add_argument("--project", required=True, help="project file")
+    backup.add_argument(
+        "--out", type=Path, help="backup file (default: a dated file in <project>.backups/)"
+    )
+    backup.add_argument("--list", action="store_true", help="list the project's backups instead")
+    restore = commands.add_parser("restore", help="put a backup in place of a project")
+    restore.add_argument("backup", type=Path, help="the backup file")
+    restore.add_argument("--project", required=True, help="project file to restore into")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -99,6 +114,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_agreement(args)
         if args.command == "merge":
             return cmd_merge(args)
+        if args.command in ("backup", "restore"):
+            return cmd_backup(args)
         if args.command == "suggest":
             return cmd_suggest_input(args) if args.input else cmd_suggest_project(args)
         return cmd_app(args)
@@ -132,8 +149,14 @@ def cmd_import(args: argparse.Namespace) -> int:
             flush=True,
         )
 
+    from core.text_rules import InvalidNameError
+
     with ProjectRepository.open(args.project) as repo:
-        summary = import_paths(repo, args.files, annotator=args.annotator, progress=progress)
+        try:
+            summary = import_paths(repo, args.files, annotator=args.annotator, progress=progress)
+        except InvalidNameError as exc:
+            print(f"kathode: --annotator: {exc}", file=sys.stderr)
+            return EXIT_USAGE
     print(file=sys.stderr)
     if args.json:
         print(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2))
@@ -150,6 +173,8 @@ def cmd_import(args: argparse.Namespace) -> int:
             f"{summary.spans} spans, "
             f"{len(summary.skipped_files)} files skipped, {len(summary.refused)} refused"
         )
+    if summary.stopped:
+        print(f"kathode: {summary.stopped}; the counts above are what was stored", file=sys.stderr)
     return EXIT_OK if summary.ok else EXIT_REFUSED
 
 
@@ -330,6 +355,39 @@ def cmd_stats(args: argparse.Namespace) -> int:
         print(f"  {label:<10} {n}")
     for name, counts in stats["annotators"].items():
         print(f"annotator {name}: {counts['annotations']} annotations, {counts['spans']} spans")
+    return EXIT_OK
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from storage.backup import BackupError, list_backups, restore_backup, take_backup
+
+    project = Path(args.project)
+    if "://" in args.project:
+        print("kathode: backups are for SQLite projects; back up PostgreSQL with pg_dump")
+        return EXIT_USAGE
+    try:
+        if args.command == "restore":
+            moved = restore_backup(args.backup, project)
+            if moved is not None:
+                print(f"the damaged project was moved aside to {moved}")
+            print(f"restored {project} from {args.backup}")
+            return EXIT_OK
+        if args.list:
+            for info in list_backups(project):
+                state = "good" if info.good else f"damaged: {info.problem}"
+                print(
+                    f"{info.path}  {info.taken:%Y-%m-%d %H:%M:%S}  {info.documents} documents, "
+                    f"{info.annotations} annotations, {info.spans} spans  ({state})"
+                )
+            return EXIT_OK
+        info = take_backup(project, args.out)
+    except BackupError as exc:
+        print(f"kathode: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
+    print(
+        f"backed up {project} to {info.path}: {info.documents} documents, "
+        f"{info.annotations} annotations, {info.spans} spans"
+    )
     return EXIT_OK
 
 

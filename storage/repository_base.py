@@ -13,16 +13,68 @@ from contextlib import contextmanager
 
 from sqlalchemy import Engine, select
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.spans import Token
+from core.text_rules import check_annotator_name
 from storage import models as m
 from storage.engine import WRITE_OPTION, is_sqlite
+from storage.upserts import insert_missing
 
 
 class StorageError(RuntimeError):
     """A project database that cannot be opened or written, with a message for people."""
+
+
+class StorageFullError(StorageError):
+    """The database cannot take any more writes (disk full, read-only file or location):
+    retrying, record by record or otherwise, cannot help."""
+
+
+class CorruptProjectError(StorageError):
+    """The project file is damaged; ``backup`` names the newest good backup, if there is one."""
+
+    def __init__(self, message: str, backup: str | None = None) -> None:
+        super().__init__(message)
+        self.backup = backup
+
+
+# Driver messages of errors that stop all writing (SQLite, then PostgreSQL).
+_FULL_MARKERS = (
+    "database or disk is full",
+    "attempt to write a readonly database",
+    "disk i/o error",
+    "no space left on device",
+    "could not extend file",
+    "read-only transaction",
+)
+_CORRUPT_MARKERS = (
+    "database disk image is malformed",
+    "file is not a database",
+    "could not decode to utf-8",
+)
+
+
+def storage_error(exc: Exception, url: URL, doing: str) -> StorageError:
+    """A driver error as a ``StorageError`` for people: a full or read-only database and a
+    damaged file get their own kinds and one clear line each."""
+    reason = str(getattr(exc, "orig", None) or exc)
+    lowered = reason.lower()
+    where = display_url_of(url)
+    if "locked" in lowered or "busy" in lowered:
+        return StorageError(
+            f"project {where} is locked by another program; "
+            "nothing was changed — try again when it is free"
+        )
+    if any(marker in lowered for marker in _FULL_MARKERS):
+        return StorageFullError(f"cannot write to {where}: {reason}")
+    if any(marker in lowered for marker in _CORRUPT_MARKERS):
+        return CorruptProjectError(
+            f"project {where} is damaged ({reason}); restore a backup "
+            f"(kathode restore BACKUP --project {where})"
+        )
+    return StorageError(f"cannot {doing} {where}: {reason}")
 
 
 class UnknownDocumentError(KeyError):
@@ -61,29 +113,34 @@ class RepositoryBase:
         try:
             with self._write.begin() as session:
                 yield session
-        except OperationalError as exc:
-            if "locked" in str(exc.orig) or "busy" in str(exc.orig):
-                raise StorageError(
-                    f"project {self.display_url} is locked by another program; "
-                    "nothing was changed — try again when it is free"
-                ) from exc
-            raise StorageError(f"cannot write to {self.display_url}: {exc.orig}") from exc
+        except (OperationalError, DatabaseError) as exc:
+            if isinstance(exc, IntegrityError):
+                raise
+            raise storage_error(exc, self.url, "write to") from exc
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
-        with self._read() as session, session.begin():
-            yield session
+        """One read transaction: deferred, so it never waits for a writer (WAL snapshot)."""
+        try:
+            with self._read() as session, session.begin():
+                yield session
+        except (OperationalError, DatabaseError) as exc:
+            if isinstance(exc, IntegrityError):
+                raise
+            raise storage_error(exc, self.url, "read") from exc
 
     def _annotator_id(self, s: Session, name: str) -> int:
         cached = self._annotator_ids.get(name)
         if cached is not None:
             return cached
-        found = s.scalar(select(m.AnnotatorRow.id).where(m.AnnotatorRow.name == name))
+        query = select(m.AnnotatorRow.id).where(m.AnnotatorRow.name == name)
+        found = s.scalar(query)
         if found is None:
-            row = m.AnnotatorRow(name=name)
-            s.add(row)
-            s.flush()
-            found = row.id
+            check_annotator_name(name)
+            insert_missing(
+                s, m.AnnotatorRow.__table__, [{"name": name, "created_at": m.utcnow()}], ["name"]
+            )
+            found = s.scalars(query).one()
         self._annotator_ids[name] = found
         return found
 

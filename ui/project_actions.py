@@ -83,6 +83,8 @@ class ProjectActions(QObject):
         )
         if summary.refused:
             text += f"; {len(summary.refused)} refused: {summary.refused[0]}"
+        if summary.stopped:
+            text += f"; {summary.stopped}"
         self.window.on_message(text)
 
     def on_export(self) -> None:
