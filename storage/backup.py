@@ -19,6 +19,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from storage.engine import is_sqlite
+
+if TYPE_CHECKING:
+    from storage.repository_base import RepositoryBase
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +47,25 @@ class BackupInfo:
     spans: int
     good: bool
     problem: str = ""
+
+
+def project_file(repo: RepositoryBase) -> Path | None:
+    """The SQLite file behind a repository, or None for a PostgreSQL (team) project."""
+    if not is_sqlite(repo.url) or not repo.url.database or repo.url.database == ":memory:":
+        return None
+    return Path(repo.url.database)
+
+
+def edit_mark(project: Path) -> tuple[object, ...]:
+    """A cheap fingerprint of the edits in a project: changes whenever an edit is committed
+    (every edit touches its annotation's ``updated_at``)."""
+    connection = _connect_read_only(project)
+    try:
+        row = connection.execute("SELECT count(*), max(updated_at) FROM annotation").fetchone()
+        spans = connection.execute("SELECT count(*), max(id) FROM span").fetchone()
+        return (*row, *spans)
+    finally:
+        connection.close()
 
 
 def backup_folder(project: Path) -> Path:

@@ -78,4 +78,5 @@ def corrupt_project(path: Path, problem: str) -> CorruptProjectError:
     return CorruptProjectError(
         f"cannot open project {path}: the file is damaged ({problem}); {way_out}",
         None if backup is None else str(backup.path),
+        problem,
     )

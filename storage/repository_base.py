@@ -35,9 +35,10 @@ class StorageFullError(StorageError):
 class CorruptProjectError(StorageError):
     """The project file is damaged; ``backup`` names the newest good backup, if there is one."""
 
-    def __init__(self, message: str, backup: str | None = None) -> None:
+    def __init__(self, message: str, backup: str | None = None, problem: str = "") -> None:
         super().__init__(message)
         self.backup = backup
+        self.problem = problem
 
 
 # Driver messages of errors that stop all writing (SQLite, then PostgreSQL).
@@ -102,6 +103,13 @@ class RepositoryBase:
     @property
     def display_url(self) -> str:
         return display_url_of(self.url)
+
+    def forget_cached(self) -> None:
+        """Drop cached ids and tokens and the pooled connections: after a restore, the
+        database underneath is another one."""
+        self._tokens.clear()
+        self._annotator_ids.clear()
+        self.engine.dispose()
 
     @contextmanager
     def writing(self) -> Iterator[Session]:

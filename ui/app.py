@@ -8,8 +8,10 @@ import sys
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QWidget
 
+from storage.backup import project_file
 from storage.repository import ProjectRepository
 from storage.review import is_reserved_name
+from ui.backup_scheduler import BackupScheduler
 from ui.main_window import MainWindow
 
 ORGANISATION = "Kathode"
@@ -52,6 +54,11 @@ def run_app(repo: ProjectRepository, annotator: str | None) -> int:
     repo.add_annotator(name)
     window = MainWindow(repo, name)
     window.show()
+    project = project_file(repo)
+    if project is not None:  # a backup at open, then every 30 minutes of editing
+        scheduler = BackupScheduler(project, window)
+        scheduler.message.connect(window.on_message)
+        QTimer.singleShot(0, scheduler.start)
     if os.environ.get("KATHODE_QUIT_WHEN_SHOWN"):  # start-up benchmark: first paint, then quit
         QTimer.singleShot(0, lambda: (print("shown", flush=True), app.quit()))
     return app.exec()
