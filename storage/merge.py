@@ -25,9 +25,10 @@ from core.text_rules import nul_offset
 from storage import models as m
 from storage.bulk import ImportEntry, annotator_ids, store_batch
 from storage.engine import is_sqlite, make_engine, project_url
-from storage.migrate import HEAD, current_revision
+from storage.integrity import check_revision
+from storage.migrate import current_revision
 from storage.repository import ProjectRepository
-from storage.repository_base import display_url_of
+from storage.repository_base import StorageError, display_url_of
 from storage.review import GOLD, PERSON, gold_annotator_id
 from storage.rows import NewDocument, unpack_tokens
 
@@ -201,11 +202,10 @@ def _check_kathode_project(url: Any) -> None:
         engine.dispose()
     if revision is None:
         raise MergeError(f"{display_url_of(url)} is not a Kathode project")
-    if revision > HEAD:  # revisions are zero-padded numbers
-        raise MergeError(
-            f"{display_url_of(url)} was made by a newer Kathode (schema {revision}); "
-            "update Kathode to merge it"
-        )
+    try:
+        check_revision(revision, display_url_of(url))
+    except StorageError as exc:
+        raise MergeError(str(exc)) from None
 
 
 # -- reading the other project -------------------------------------------------------------
