@@ -3,8 +3,9 @@ writers.
 
 * Hostile files: hypothesis-generated files for every reader (``tests/reliability/
   hostile_files.py``), in batches, plus crafted ones up to the limits (a YAML billion laughs,
-  front matter at the size limit, a text of 4.9 million characters, a 49 MB JSONL, deeply
-  nested HTML, a 49 MB CoNLL file), each imported in a child process limited to 1 GB of
+  front matter near the size limit, a text at the 2-million-character limit, a JSONL of
+  distinct records, deeply nested HTML and a CoNLL file of ``--big-mb`` MB each, 49 by
+  default: the file limit is 50), each imported in a child process limited to 1 GB of
   address space (``tests/reliability/hostile_child.py``). Counted: crashes (an exception
   escaped, or the child died), partial imports (a one-document file half stored), refusals
   that do not name the file, files past the time bound, and the worst child's peak RSS.
@@ -46,7 +47,7 @@ from tests.reliability.test_reliability_hostile_files import (  # noqa: E402
 MB = 1 << 20
 
 
-def crafted_files(folder: Path) -> list[Path]:
+def crafted_files(folder: Path, big_mb: int = 49) -> list[Path]:
     """Hostile files up to the readers' limits, one per child (each its own peak RSS)."""
     from tests.reliability.test_reliability_readers import billion_laughs
 
@@ -64,14 +65,14 @@ def crafted_files(folder: Path) -> list[Path]:
     words = "Northvolt liefert LFP-Zellen an BMW und GMs Werk in Heide. "
     write("long.txt", (words * (1_990_000 // len(words))).encode())
     lines, size, i = [], 0, 0
-    while size < 49 * MB:  # distinct records: none is a duplicate of another
+    while size < big_mb * MB:  # distinct records: none is a duplicate of another
         line = json.dumps({"text": f"{i}: " + words * 4, "label": [[0, len(str(i)), "ORG"]]})
         lines.append(line)
         size, i = size + len(line) + 1, i + 1
     write("big.jsonl", ("\n".join(lines) + "\n").encode())
-    write("nested.html", ("<div>" * 2_000_000 + "Zellen" + "</div>" * 100).encode()[: 49 * MB])
+    write("nested.html", ("<div>" * 2_000_000 + "Zellen" + "</div>" * 100).encode()[: big_mb * MB])
     sentences, size, i = [], 0, 0
-    while size < 49 * MB:
+    while size < big_mb * MB:
         sentence = f"Werk{i} B-ORG\nliefert O\nZellen O\n"
         sentences.append(sentence)
         size, i = size + len(sentence) + 1, i + 1
@@ -79,13 +80,13 @@ def crafted_files(folder: Path) -> list[Path]:
     return made
 
 
-def hostile(work: Path, batches: int) -> dict[str, object]:
+def hostile(work: Path, batches: int, big_mb: int) -> dict[str, object]:
     from hypothesis.errors import NonInteractiveExampleWarning
 
     from tests.reliability.hostile_files import READERS
 
     reports = []
-    for sub in crafted_files(work / "crafted"):
+    for sub in crafted_files(work / "crafted", big_mb):
         report = import_in_child(sub)
         reports.append(report)
         for name, outcome in report["files"].items():  # type: ignore[attr-defined]
@@ -184,6 +185,9 @@ def main() -> None:
     parser.add_argument("--trials", type=int, default=20, help="kill trials per command")
     parser.add_argument("--edits", type=int, default=2000, help="edits per writer process")
     parser.add_argument("--seed", type=int, default=14)
+    parser.add_argument(
+        "--big-mb", type=int, default=49, help="size of the big crafted files (limit: 50)"
+    )
     args = parser.parse_args()
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="kathode-reliability-") as folder:
@@ -192,7 +196,7 @@ def main() -> None:
         (work / "kills").mkdir()
         (work / "writers").mkdir()
         figures = {
-            "hostile": hostile(work / "hostile", args.batches),
+            "hostile": hostile(work / "hostile", args.batches, args.big_mb),
             "kill_trials": kills(work / "kills", args.trials, args.seed),
             "concurrent": writers(work / "writers", args.edits),
         }
