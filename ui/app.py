@@ -8,6 +8,7 @@ import sys
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QWidget
 
+from core.text_rules import InvalidNameError, check_annotator_name
 from storage.backup import project_file
 from storage.repository import ProjectRepository
 from storage.review import is_reserved_name
@@ -32,6 +33,12 @@ def ask_annotator(default: str = "", parent: QWidget | None = None) -> str | Non
         name = name.strip()
         if not ok or not name:
             return None
+        try:
+            name = check_annotator_name(name)
+        except InvalidNameError as exc:
+            reason = str(exc)
+            prompt = f"{reason[:1].upper()}{reason[1:]}. Your name:"
+            continue
         if not is_reserved_name(name):
             return name
         prompt = f"“{name}” is reserved for the reviewed gold versions. Your name:"
@@ -49,6 +56,11 @@ def run_app(repo: ProjectRepository, annotator: str | None) -> int:
     if is_reserved_name(name):
         print(f"kathode: “{name}” is reserved for the gold versions; choose another name",
               file=sys.stderr)  # fmt: skip
+        return 2
+    try:
+        name = check_annotator_name(name)
+    except InvalidNameError as exc:
+        print(f"kathode: {exc}", file=sys.stderr)
         return 2
     stored.setValue("annotator", name)
     repo.add_annotator(name)

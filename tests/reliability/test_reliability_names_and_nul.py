@@ -122,3 +122,22 @@ def test_reliability_nul_import_into_postgres_is_a_clear_refusal(
     assert done.returncode == 1
     assert "NUL character (U+0000) at offset 4" in done.stdout
     assert "psycopg" not in done.stdout + done.stderr
+
+
+def test_reliability_app_asks_again_for_an_unusable_name(
+    qapp: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    from ui.app import ask_annotator
+
+    answers = iter([("\u202eana", True), ("  ana  ", True)])
+    prompts: list[str] = []
+
+    def typed(_parent: object, _title: str, prompt: str, *_args: object) -> tuple[str, bool]:
+        prompts.append(prompt)
+        return next(answers)
+
+    monkeypatch.setattr(QInputDialog, "getText", typed)
+    assert ask_annotator() == "ana"
+    assert len(prompts) == 2 and "U+202E" in prompts[1]
