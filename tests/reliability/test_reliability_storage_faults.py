@@ -219,3 +219,12 @@ def test_reliability_stale_temp_of_a_live_export_is_kept(tmp_path: Path) -> None
         path.write_text("x")
     assert remove_stale_temps(target) == [dead]
     assert live.exists() and not dead.exists()
+
+
+def test_reliability_kathode_version_named_at_open_is_pyproject_s() -> None:
+    import tomllib
+
+    from storage.migrate import KATHODE_VERSION
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert project["project"]["version"] == KATHODE_VERSION
