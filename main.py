@@ -8,6 +8,8 @@ uv run main.py train --project P [--lang de|en] [--json] …   a project model
 uv run main.py team init|add|list|status --project URL …      a team project
 uv run main.py assign --project P --annotator NAME --documents IDS|--count N
 uv run main.py next --project P --annotator NAME [--json]    the next document for NAME
+uv run main.py backup --project P [--out F]
+uv run main.py restore BACKUP --project P
 """
 
 from __future__ import annotations
@@ -108,6 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_argument("--project", required=True, help="project file or URL")
     stats.add_argument("--json", action="store_true", help="print JSON")
     add_team_commands(commands)
+    add_backup_commands(commands)
     return parser
 
 
@@ -154,6 +157,18 @@ def add_team_commands(commands: argparse._SubParsersAction[argparse.ArgumentPars
     nxt.add_argument("--json", action="store_true", help="print JSON")
 
 
+def add_backup_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    backup = commands.add_parser("backup", help="back up a SQLite project (consistent while open)")
+    backup.add_argument("--project", required=True, help="project file")
+    backup.add_argument(
+        "--out", type=Path, help="backup file (default: a dated file in <project>.backups/)"
+    )
+    backup.add_argument("--list", action="store_true", help="list the project's backups instead")
+    restore = commands.add_parser("restore", help="put a backup in place of a project")
+    restore.add_argument("backup", type=Path, help="the backup file")
+    restore.add_argument("--project", required=True, help="project file to restore into")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(
@@ -173,6 +188,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_agreement(args)
         if args.command == "merge":
             return cmd_merge(args)
+        if args.command in ("backup", "restore"):
+            return cmd_backup(args)
         if args.command == "suggest":
             if args.input:
                 return cmd_suggest_input(args)
@@ -192,15 +209,31 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def cmd_app(args: argparse.Namespace) -> int:
     from storage.demo import open_demo_project
-    from storage.repository import ProjectRepository
     from ui.app import run_app
 
     if args.project:
-        repo = ProjectRepository.open(args.project)
+        repo = _open_or_offer_backup(args.project)
+        if repo is None:
+            return EXIT_REFUSED
     else:
         repo, _ = open_demo_project()
     with repo:
         return run_app(repo, args.annotator)
+
+
+def _open_or_offer_backup(project: str) -> ProjectRepository | None:
+    """Open the app's project; a damaged one gets a message that offers its newest backup."""
+    from storage.repository import CorruptProjectError, ProjectRepository
+
+    try:
+        return ProjectRepository.open(project)
+    except CorruptProjectError as exc:
+        from ui.dialogs.restore_dialog import offer_backup
+
+        print(f"kathode: {exc}", file=sys.stderr)
+        if not offer_backup(exc, Path(project)):
+            return None
+    return ProjectRepository.open(project)
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -215,8 +248,14 @@ def cmd_import(args: argparse.Namespace) -> int:
             flush=True,
         )
 
+    from core.text_rules import InvalidNameError
+
     with ProjectRepository.open(args.project) as repo:
-        summary = import_paths(repo, args.files, annotator=args.annotator, progress=progress)
+        try:
+            summary = import_paths(repo, args.files, annotator=args.annotator, progress=progress)
+        except InvalidNameError as exc:
+            print(f"kathode: --annotator: {exc}", file=sys.stderr)
+            return EXIT_USAGE
     print(file=sys.stderr)
     if args.json:
         print(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2))
@@ -233,6 +272,8 @@ def cmd_import(args: argparse.Namespace) -> int:
             f"{summary.spans} spans, "
             f"{len(summary.skipped_files)} files skipped, {len(summary.refused)} refused"
         )
+    if summary.stopped:
+        print(f"kathode: {summary.stopped}; the counts above are what was stored", file=sys.stderr)
     return EXIT_OK if summary.ok else EXIT_REFUSED
 
 
@@ -610,6 +651,39 @@ def _cmd_next(repo: ProjectRepository, args: argparse.Namespace) -> int:
         print(f"no document left for {args.annotator}")
     else:
         print(f"{document.id}\t{document.title}")
+    return EXIT_OK
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from storage.backup import BackupError, list_backups, restore_backup, take_backup
+
+    project = Path(args.project)
+    if "://" in args.project:
+        print("kathode: backups are for SQLite projects; back up PostgreSQL with pg_dump")
+        return EXIT_USAGE
+    try:
+        if args.command == "restore":
+            moved = restore_backup(args.backup, project)
+            if moved is not None:
+                print(f"the damaged project was moved aside to {moved}")
+            print(f"restored {project} from {args.backup}")
+            return EXIT_OK
+        if args.list:
+            for info in list_backups(project):
+                state = "good" if info.good else f"damaged: {info.problem}"
+                print(
+                    f"{info.path}  {info.taken:%Y-%m-%d %H:%M:%S}  {info.documents} documents, "
+                    f"{info.annotations} annotations, {info.spans} spans  ({state})"
+                )
+            return EXIT_OK
+        info = take_backup(project, args.out)
+    except BackupError as exc:
+        print(f"kathode: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
+    print(
+        f"backed up {project} to {info.path}: {info.documents} documents, "
+        f"{info.annotations} annotations, {info.spans} spans"
+    )
     return EXIT_OK
 
 

@@ -19,6 +19,7 @@ from core.documents import Status
 from core.spans import Span
 from storage import models as m
 from storage.rows import NewDocument, content_hash, pack_tokens, title_of
+from storage.upserts import insert_missing
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,14 +113,16 @@ def annotator_ids(s: Session, names: set[str]) -> dict[str, int]:
     )
     missing = sorted(names - ids.keys())
     if missing:
+        # Another process may add the same person meanwhile (see storage.upserts).
         rows = [{"name": name, "created_at": m.utcnow()} for name in missing]
-        inserted = s.execute(
-            insert(m.AnnotatorRow).returning(
-                m.AnnotatorRow.name, m.AnnotatorRow.id, sort_by_parameter_order=True
-            ),
-            rows,
+        insert_missing(s, m.AnnotatorRow.__table__, rows, ["name"])
+        ids.update(
+            s.execute(
+                select(m.AnnotatorRow.name, m.AnnotatorRow.id).where(
+                    m.AnnotatorRow.name.in_(missing)
+                )
+            ).all()
         )
-        ids.update(dict(inserted.all()))
     return ids
 
 

@@ -158,7 +158,10 @@ def export_project(
         total = connection.execute(
             select(func.count()).select_from(_annotations_joined()).where(*where)
         ).scalar_one()
-        writer = _open_writer(connection, options, where)
+        try:
+            writer = _open_writer(connection, options, where)
+        except OSError as exc:
+            raise _write_failure(options.out, exc) from None
         try:
             done = 0
             if progress:
@@ -174,6 +177,9 @@ def export_project(
             if cancel and cancel():
                 raise ExportCancelled
             summary.files = writer.commit()
+        except OSError as exc:
+            writer.abort()
+            raise _write_failure(options.out, exc) from None
         except BaseException:
             writer.abort()
             raise
@@ -188,6 +194,13 @@ def export_project(
         summary.notes.append("no annotation matched the filters; the export is empty")
     log.info("exported %d records to %s", summary.records, options.out)
     return summary
+
+
+def _write_failure(out: Path, exc: OSError) -> ExportError:
+    """A full disk or a read-only target as one line; the destination keeps what it had."""
+    reason = exc.strerror or str(exc)
+    where = exc.filename or out
+    return ExportError(f"cannot write the export to {where}: {reason}; {out} was left unchanged")
 
 
 # -- reading -----------------------------------------------------------------------------

@@ -17,9 +17,10 @@ from core.documents import ANSWER_STATUS, Status
 from core.formats import SUPPORTED_SUFFIXES, Limits, read_file
 from core.records import ImportRecord, RecordError
 from core.spans import Span, Token
+from core.text_rules import check_annotator_name, nul_offset
 from core.tokens import split_at
 from storage.bulk import AnnotationOutcome, ImportEntry, NewAnnotation
-from storage.repository import ProjectRepository
+from storage.repository import ProjectRepository, StorageFullError
 from storage.review import ReservedNameError, is_reserved_name
 from storage.rows import NewDocument
 
@@ -43,10 +44,12 @@ class ImportSummary:
     skipped_files: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # Why the import stopped early (a full disk, a read-only project), or None.
+    stopped: str | None = None
 
     @property
     def ok(self) -> bool:
-        return not self.refused
+        return not self.refused and self.stopped is None
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -59,6 +62,7 @@ class ImportSummary:
             "skipped_files": self.skipped_files,
             "refused": self.refused,
             "notes": self.notes,
+            "stopped": self.stopped,
         }
 
 
@@ -95,9 +99,34 @@ def import_paths(
     batch_size: int = BATCH_SIZE,
     progress: Callable[[ImportSummary], None] | None = None,
 ) -> ImportSummary:
-    """Import files and folders into the project and say what happened."""
+    """Import files and folders into the project and say what happened.
+
+    Raises ``InvalidNameError`` (a ``ValueError``) for an unusable ``annotator`` name before
+    anything is read.
+    """
+    if annotator is not None:
+        annotator = check_annotator_name(annotator)
     summary = ImportSummary()
-    limits = limits or Limits()
+    try:
+        _import_into(repo, paths, annotator, limits or Limits(), batch_size, progress, summary)
+    except StorageFullError as exc:
+        # Every later batch would fail the same way: stop with one message; what was
+        # stored before stays stored (each batch is its own transaction).
+        summary.stopped = f"import stopped: {exc}"
+    if progress:
+        progress(summary)
+    return summary
+
+
+def _import_into(
+    repo: ProjectRepository,
+    paths: Iterable[Path],
+    annotator: str | None,
+    limits: Limits,
+    batch_size: int,
+    progress: Callable[[ImportSummary], None] | None,
+    summary: ImportSummary,
+) -> None:
     batch: list[_Prepared] = []
     for path in expand_paths(paths, summary):
         summary.files += 1
@@ -117,9 +146,6 @@ def import_paths(
                     progress(summary)
     if batch:
         _store(repo, batch, annotator, summary)
-    if progress:
-        progress(summary)
-    return summary
 
 
 def prepare(record: ImportRecord, summary: ImportSummary) -> _Prepared:
@@ -133,6 +159,7 @@ def prepare(record: ImportRecord, summary: ImportSummary) -> _Prepared:
     from nlp.language import detect_language
     from nlp.tokenizer import TOKENIZER_VERSION, tokenize
 
+    _refuse_nul(record)
     language = record.meta.get("language")
     if language not in ("de", "en"):
         language = detect_language(record.text)
@@ -169,6 +196,33 @@ def prepare(record: ImportRecord, summary: ImportSummary) -> _Prepared:
         meta=record.meta,
     )
     return _Prepared(record, document)
+
+
+def _refuse_nul(record: ImportRecord) -> None:
+    """One rule for every backend: a NUL character (which PostgreSQL cannot store) refuses
+    the record, with where it is, instead of a database error later."""
+    at = nul_offset(record.text)
+    if at is not None:
+        raise RecordError(
+            record.source,
+            record.line,
+            f"the text contains a NUL character (U+0000) at offset {at}; Kathode does not "
+            "store NUL (PostgreSQL cannot): remove it, e.g. tr -d '\\000'",
+        )
+    others = {
+        "meta": record.meta,
+        "annotator": record.annotator,
+        "session": record.session,
+        "span labels": [span.label for span in record.spans or ()],
+    }
+    for part, value in others.items():
+        if nul_offset(value) is not None:
+            raise RecordError(
+                record.source,
+                record.line,
+                f"the record's {part} contain a NUL character (U+0000); Kathode does not "
+                "store NUL (PostgreSQL cannot)",
+            )
 
 
 class _Boundaries:

@@ -21,12 +21,14 @@ from sqlalchemy import Connection, func, insert, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from core.text_rules import nul_offset
 from storage import models as m
 from storage.bulk import ImportEntry, annotator_ids, store_batch
 from storage.engine import is_sqlite, make_engine, project_url
-from storage.migrate import HEAD, current_revision
+from storage.integrity import check_revision
+from storage.migrate import current_revision
 from storage.repository import ProjectRepository
-from storage.repository_base import display_url_of
+from storage.repository_base import StorageError, display_url_of
 from storage.review import GOLD, PERSON, gold_annotator_id
 from storage.rows import NewDocument, unpack_tokens
 
@@ -200,11 +202,10 @@ def _check_kathode_project(url: Any) -> None:
         engine.dispose()
     if revision is None:
         raise MergeError(f"{display_url_of(url)} is not a Kathode project")
-    if revision > HEAD:  # revisions are zero-padded numbers
-        raise MergeError(
-            f"{display_url_of(url)} was made by a newer Kathode (schema {revision}); "
-            "update Kathode to merge it"
-        )
+    try:
+        check_revision(revision, display_url_of(url))
+    except StorageError as exc:
+        raise MergeError(str(exc)) from None
 
 
 # -- reading the other project -------------------------------------------------------------
@@ -297,6 +298,7 @@ def _pages(connection: Connection) -> Iterator[_Page]:
 
 def _merge_page(s: Session, page: _Page, summary: MergeSummary) -> None:
     """Write one page into this project inside the open transaction ``s``."""
+    page = _without_nul(page, summary)
     new_documents = [
         NewDocument(
             text=row.text,
@@ -330,6 +332,25 @@ def _merge_page(s: Session, page: _Page, summary: MergeSummary) -> None:
     gold = [v for v in versions if v.kind == GOLD]
     if gold:
         _merge_gold(s, gold, here, misaligned, summary)
+
+
+def _without_nul(page: _Page, summary: MergeSummary) -> _Page:
+    """The page without documents that hold a NUL character (SQLite stores them, PostgreSQL
+    cannot): each is refused with a clear line, its versions with it."""
+    bad = {row.id for row in page.documents if nul_offset([row.text, row.meta]) is not None}
+    if not bad:
+        return page
+    for row in page.documents:
+        if row.id in bad:
+            summary.limited(
+                summary.refused,
+                f"document {row.id} ({row.source}): its text contains a NUL character "
+                "(U+0000), which Kathode does not store; it and its versions were not merged",
+            )
+    return _Page(
+        [row for row in page.documents if row.id not in bad],
+        [v for v in page.versions if v.document_id not in bad],
+    )
 
 
 def _empty_open(version: _Version) -> bool:

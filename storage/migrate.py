@@ -18,6 +18,9 @@ if TYPE_CHECKING:
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 HEAD = "0006"
+# Kathode's version (pyproject.toml's, a test keeps them equal), named when a project needs
+# a newer one.
+KATHODE_VERSION = "0.1.0"
 
 
 def alembic_config() -> Config:

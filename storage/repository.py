@@ -21,17 +21,21 @@ from core.documents import Annotation, Document, DocumentSummary, Status
 from core.edits import SpanDelta
 from core.labels import load_scheme
 from core.spans import Span, Token
+from core.text_rules import check_annotator_name
 from core.tokens import token_index
 from storage import models as m
 from storage.assignment import Assignments
 from storage.bulk import ImportEntry, ImportOutcome, store_batch
 from storage.document_scores import DocumentScores, order_by
 from storage.engine import is_sqlite, make_engine, project_url
+from storage.integrity import check_project
 from storage.migrate import upgrade
 from storage.repository_base import (
+    CorruptProjectError,
     StorageError,
+    StorageFullError,
     UnknownDocumentError,
-    display_url_of,
+    storage_error,
 )
 from storage.review import ReviewStore
 from storage.review_figures import ReviewFigures
@@ -40,8 +44,15 @@ from storage.scheme import LabelSchemeStore, label_rows
 from storage.span_edits import apply_span_edit
 from storage.statistics import Statistics
 from storage.suggestion_cache import SuggestionCache
+from storage.upserts import insert_missing
 
-__all__ = ["ProjectRepository", "StorageError", "UnknownDocumentError"]
+__all__ = [
+    "CorruptProjectError",
+    "ProjectRepository",
+    "StorageError",
+    "StorageFullError",
+    "UnknownDocumentError",
+]
 
 log = logging.getLogger(__name__)
 
@@ -67,13 +78,22 @@ class ProjectRepository(
     def open(cls, path_or_url: str | Path, *, name: str | None = None) -> ProjectRepository:
         """Open (creating if missing) a project and migrate it to the newest schema."""
         url = project_url(path_or_url)
+        engine = make_engine(url)
         try:
-            engine = make_engine(url)
+            check_project(engine, url)
             upgrade(engine)
+        except StorageError:
+            engine.dispose()
+            raise
         except DBAPIError as exc:
-            raise StorageError(f"cannot open project {display_url_of(url)}: {exc.orig}") from None
+            engine.dispose()
+            raise storage_error(exc, url, "open project") from None
         repo = cls(engine, url)
-        repo._ensure_project(name or _default_name(url))
+        try:
+            repo._ensure_project(name or _default_name(url))
+        except StorageError:
+            engine.dispose()
+            raise
         return repo
 
     def close(self) -> None:
@@ -86,6 +106,11 @@ class ProjectRepository(
         self.close()
 
     def _ensure_project(self, name: str) -> None:
+        # Read first: an existing project is opened without the write lock, so read-only
+        # commands (stats, export) never wait for another process's writes.
+        with self.reading() as s:
+            if s.scalar(select(m.ProjectRow.id)) is not None:
+                return
         with self.writing() as s:
             if s.scalar(select(m.ProjectRow.id)) is None:
                 s.add(m.ProjectRow(name=name, settings={}))
@@ -104,9 +129,8 @@ class ProjectRepository(
             )
 
     def add_annotator(self, name: str) -> None:
-        name = name.strip()
-        if not name:
-            raise ValueError("an annotator needs a name")
+        """Add a person; ``InvalidNameError`` (a ``ValueError``) for an unusable name."""
+        name = check_annotator_name(name)
         with self.writing() as s:
             self._annotator_id(s, name)
 
@@ -125,11 +149,14 @@ class ProjectRepository(
         """Store imported documents and annotations, one transaction for the whole batch.
 
         Returns one outcome per entry. Should the batch fail, it is retried entry by entry,
-        and an entry that still fails gets a message instead of an outcome.
+        and an entry that still fails gets a message instead of an outcome. A full disk or a
+        read-only database raises ``StorageFullError`` at once: no retry could succeed.
         """
         try:
             with self.writing() as s:
                 return list(store_batch(s, entries))
+        except StorageFullError:
+            raise  # a full disk or read-only file fails every record alike: stop, not retry
         except (SQLAlchemyError, StorageError) as exc:
             if len(entries) == 1:
                 return [f"not stored: {exc}"]
@@ -315,17 +342,31 @@ class ProjectRepository(
 
     def _annotation_id(self, s: Session, document_id: int, annotator: str) -> int:
         annotator_id = self._annotator_id(s, annotator)
-        found = s.scalar(
+        query = (
             select(m.AnnotationRow.id)
             .where(m.AnnotationRow.document_id == document_id)
             .where(m.AnnotationRow.annotator_id == annotator_id)
         )
+        found = s.scalar(query)
         if found is not None:
             return found
-        row = m.AnnotationRow(document_id=document_id, annotator_id=annotator_id, status="open")
-        s.add(row)
-        s.flush()
-        return row.id
+        now = m.utcnow()
+        # The same annotator may start this version in another window at the same moment.
+        insert_missing(
+            s,
+            m.AnnotationRow.__table__,
+            [
+                {
+                    "document_id": document_id,
+                    "annotator_id": annotator_id,
+                    "status": "open",
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            ],
+            ["document_id", "annotator_id"],
+        )
+        return s.scalars(query).one()
 
     def check_aligned(self, document_id: int, span: Span) -> None:
         """Raise ``MisalignedSpanError`` unless the span lies exactly on document tokens."""

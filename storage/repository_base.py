@@ -13,12 +13,14 @@ from contextlib import contextmanager
 
 from sqlalchemy import Engine, select
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.spans import Token
+from core.text_rules import check_annotator_name
 from storage import models as m
 from storage.engine import WRITE_OPTION, is_sqlite
+from storage.upserts import insert_missing
 
 
 class StorageError(RuntimeError):
@@ -27,6 +29,57 @@ class StorageError(RuntimeError):
 
 class PermissionDeniedError(StorageError):
     """The database refused a write this login's team role may not make (PostgreSQL)."""
+
+
+class StorageFullError(StorageError):
+    """The database cannot take any more writes (disk full, read-only file or location):
+    retrying, record by record or otherwise, cannot help."""
+
+
+class CorruptProjectError(StorageError):
+    """The project file is damaged; ``backup`` names the newest good backup, if there is one."""
+
+    def __init__(self, message: str, backup: str | None = None, problem: str = "") -> None:
+        super().__init__(message)
+        self.backup = backup
+        self.problem = problem
+
+
+# Driver messages of errors that stop all writing (SQLite, then PostgreSQL).
+_FULL_MARKERS = (
+    "database or disk is full",
+    "attempt to write a readonly database",
+    "disk i/o error",
+    "no space left on device",
+    "could not extend file",
+    "read-only transaction",
+)
+_CORRUPT_MARKERS = (
+    "database disk image is malformed",
+    "file is not a database",
+    "could not decode to utf-8",
+)
+
+
+def storage_error(exc: Exception, url: URL, doing: str) -> StorageError:
+    """A driver error as a ``StorageError`` for people: a full or read-only database and a
+    damaged file get their own kinds and one clear line each."""
+    reason = str(getattr(exc, "orig", None) or exc)
+    lowered = reason.lower()
+    where = display_url_of(url)
+    if "locked" in lowered or "busy" in lowered:
+        return StorageError(
+            f"project {where} is locked by another program; "
+            "nothing was changed — try again when it is free"
+        )
+    if any(marker in lowered for marker in _FULL_MARKERS):
+        return StorageFullError(f"cannot write to {where}: {reason}")
+    if any(marker in lowered for marker in _CORRUPT_MARKERS):
+        return CorruptProjectError(
+            f"project {where} is damaged ({reason}); restore a backup "
+            f"(kathode restore BACKUP --project {where})"
+        )
+    return StorageError(f"cannot {doing} {where}: {reason}")
 
 
 class UnknownDocumentError(KeyError):
@@ -55,6 +108,13 @@ class RepositoryBase:
     def display_url(self) -> str:
         return display_url_of(self.url)
 
+    def forget_cached(self) -> None:
+        """Drop cached ids and tokens and the pooled connections: after a restore, the
+        database underneath is another one."""
+        self._tokens.clear()
+        self._annotator_ids.clear()
+        self.engine.dispose()
+
     @contextmanager
     def writing(self) -> Iterator[Session]:
         """One write transaction (``BEGIN IMMEDIATE`` on SQLite), committed on success.
@@ -65,35 +125,38 @@ class RepositoryBase:
         try:
             with self._write.begin() as session:
                 yield session
-        except OperationalError as exc:
-            if "locked" in str(exc.orig) or "busy" in str(exc.orig):
-                raise StorageError(
-                    f"project {self.display_url} is locked by another program; "
-                    "nothing was changed — try again when it is free"
-                ) from exc
-            raise StorageError(f"cannot write to {self.display_url}: {exc.orig}") from exc
-        except ProgrammingError as exc:
-            if getattr(exc.orig, "sqlstate", None) == "42501":  # insufficient_privilege
-                raise PermissionDeniedError(
+        except (OperationalError, DatabaseError) as exc:
+            if isinstance(exc, IntegrityError):
+                raise
+            if isinstance(exc, ProgrammingError) and getattr(exc.orig, "sqlstate", None) == "42501":
+                raise PermissionDeniedError(  # insufficient_privilege: a team role's limit
                     f"{self.display_url} refused the change: {exc.orig}"
                 ) from exc
-            raise
+            raise storage_error(exc, self.url, "write to") from exc
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
-        with self._read() as session, session.begin():
-            yield session
+        """One read transaction: deferred, so it never waits for a writer (WAL snapshot)."""
+        try:
+            with self._read() as session, session.begin():
+                yield session
+        except (OperationalError, DatabaseError) as exc:
+            if isinstance(exc, IntegrityError):
+                raise
+            raise storage_error(exc, self.url, "read") from exc
 
     def _annotator_id(self, s: Session, name: str) -> int:
         cached = self._annotator_ids.get(name)
         if cached is not None:
             return cached
-        found = s.scalar(select(m.AnnotatorRow.id).where(m.AnnotatorRow.name == name))
+        query = select(m.AnnotatorRow.id).where(m.AnnotatorRow.name == name)
+        found = s.scalar(query)
         if found is None:
-            row = m.AnnotatorRow(name=name)
-            s.add(row)
-            s.flush()
-            found = row.id
+            check_annotator_name(name)
+            insert_missing(
+                s, m.AnnotatorRow.__table__, [{"name": name, "created_at": m.utcnow()}], ["name"]
+            )
+            found = s.scalars(query).one()
         self._annotator_ids[name] = found
         return found
 

@@ -8,9 +8,12 @@ import sys
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QWidget
 
+from core.text_rules import InvalidNameError, check_annotator_name
+from storage.backup import project_file
 from storage.repository import ProjectRepository
 from storage.review import is_reserved_name
 from ui.annotate.main_window import MainWindow
+from ui.backup_scheduler import BackupScheduler
 
 ORGANISATION = "Kathode"
 APPLICATION = "Kathode"
@@ -30,6 +33,12 @@ def ask_annotator(default: str = "", parent: QWidget | None = None) -> str | Non
         name = name.strip()
         if not ok or not name:
             return None
+        try:
+            name = check_annotator_name(name)
+        except InvalidNameError as exc:
+            reason = str(exc)
+            prompt = f"{reason[:1].upper()}{reason[1:]}. Your name:"
+            continue
         if not is_reserved_name(name):
             return name
         prompt = f"“{name}” is reserved for the reviewed gold versions. Your name:"
@@ -48,10 +57,20 @@ def run_app(repo: ProjectRepository, annotator: str | None) -> int:
         print(f"kathode: “{name}” is reserved for the gold versions; choose another name",
               file=sys.stderr)  # fmt: skip
         return 2
+    try:
+        name = check_annotator_name(name)
+    except InvalidNameError as exc:
+        print(f"kathode: {exc}", file=sys.stderr)
+        return 2
     stored.setValue("annotator", name)
     repo.add_annotator(name)
     window = MainWindow(repo, name)
     window.show()
+    project = project_file(repo)
+    if project is not None:  # a backup at open, then every 30 minutes of editing
+        scheduler = BackupScheduler(project, window)
+        scheduler.message.connect(window.on_message)
+        QTimer.singleShot(0, scheduler.start)
     if os.environ.get("KATHODE_QUIT_WHEN_SHOWN"):  # start-up benchmark: first paint, then quit
         QTimer.singleShot(0, lambda: (print("shown", flush=True), app.quit()))
     return app.exec()

@@ -85,7 +85,27 @@ class ProjectActions(QObject):
         )
         if summary.refused:
             text += f"; {len(summary.refused)} refused: {summary.refused[0]}"
+        if summary.stopped:
+            text += f"; {summary.stopped}"
         self.window.on_message(text)
+
+    def on_restore_backup(self) -> None:
+        from storage.backup import project_file
+        from ui.dialogs.restore_dialog import RestoreDialog
+
+        project = project_file(self.window.repo)
+        if project is None:
+            self.window.on_message("A team project on PostgreSQL is backed up by its server")
+            return
+        dialog = RestoreDialog(project, self.window)
+        dialog.restored.connect(self.on_restored)
+        dialog.exec()
+
+    def on_restored(self, backup: str) -> None:
+        """The database underneath changed: forget what was cached and reload every view."""
+        self.window.repo.forget_cached()
+        self.window.set_annotator(self.window.annotator)
+        self.window.on_message(f"Restored the project from {Path(backup).name}")
 
     def on_export(self) -> None:
         from ui.dialogs.export_dialog import ExportDialog

@@ -3,11 +3,13 @@ CoNLL/IOB files become :class:`~core.records.ImportRecord` objects.
 
 ``read_file`` never raises for bad input: a record that cannot be imported is yielded as a
 :class:`~core.records.RecordError` naming file and line, and reading goes on with the next one;
-a whole-file problem (too big, not UTF-8, unknown suffix, empty) is one ``RecordError``.
+a whole-file problem (too big, not UTF-8, unknown suffix, empty, front matter too big or too
+deep, even a reader's own failure) is one ``RecordError``, so it costs that file alone.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -40,6 +42,8 @@ SUPPORTED_SUFFIXES: frozenset[str] = frozenset(_READERS)
 
 DEFAULT_LIMITS = Limits()
 
+log = logging.getLogger(__name__)
+
 
 def read_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> Iterator[ImportRecord | RecordError]:
     """The records of one file, in file order, each bad record as a ``RecordError``.
@@ -64,6 +68,13 @@ def read_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> Iterator[ImportRec
         return
     except OSError as error:
         yield RecordError(path, None, f"cannot read the file: {error.strerror or error}")
+        return
+    except RecursionError:
+        yield RecordError(path, None, "the file is nested too deeply to read")
+        return
+    except Exception as error:  # a reader's bug must cost this file alone, not the folder
+        log.exception("reading %s failed", path)
+        yield RecordError(path, None, f"cannot read the file: {type(error).__name__}: {error}")
         return
     if not produced:
         yield RecordError(path, None, "empty file")

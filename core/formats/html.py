@@ -6,6 +6,7 @@ block elements become line or paragraph breaks, and ``<title>`` goes into ``meta
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -28,6 +29,13 @@ _PARAGRAPH_ELEMENTS = frozenset(
 )  # fmt: skip
 _LINE_ELEMENTS = frozenset({"br", "dd", "dt", "legend", "li", "option", "tr"})
 _CELL_ELEMENTS = frozenset({"td", "th"})
+# html.parser ends a declaration at its first ">", so a DOCTYPE's internal subset
+# (``<!DOCTYPE x [ <!ENTITY …> ]>``) would leave "]>" in the text; it is dropped whole.
+# Only a DOCTYPE at the start counts (after an optional XML declaration), which keeps the
+# search linear on hostile input.
+_DOCTYPE_SUBSET = re.compile(
+    r"\A(\s*(?:<\?[^>]*\?>\s*)?)<!DOCTYPE[^\[>]*\[.*?\]\s*>", re.IGNORECASE | re.DOTALL
+)
 
 
 class _TextExtractor(HTMLParser):
@@ -98,7 +106,7 @@ class _TextExtractor(HTMLParser):
 def html_into(builder: PlainTextBuilder, markup: str) -> _TextExtractor:
     """Feed the text of ``markup`` into ``builder``; the returned parser holds title and lang."""
     parser = _TextExtractor(builder)
-    parser.feed(markup)
+    parser.feed(_DOCTYPE_SUBSET.sub(r"\1", markup, count=1))
     parser.close()
     return parser
 

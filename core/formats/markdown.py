@@ -30,6 +30,11 @@ _SHORTCODE = re.compile(r"\{\{[<%].*?[%>]\}\}", re.DOTALL)
 _LINE_BREAK_TAG = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _TOML_LINE = re.compile(r"at line (\d+)")
 _FRONT_MATTER_CLOSERS = {"---": ("---", "..."), "+++": ("+++",)}
+# Front matter is a few keys of metadata. These bounds are checked before anything is copied:
+# YAML aliases of aliases ("billion laughs") expand exponentially, nesting recurses.
+FRONT_MATTER_MAX_CHARS = 64 * 1024
+FRONT_MATTER_MAX_VALUES = 10_000  # scalars, lists and mappings, aliases counted expanded
+FRONT_MATTER_MAX_DEPTH = 32
 _BLOCK_PARAGRAPHS = frozenset(
     {
         "heading_open", "heading_close", "blockquote_open", "blockquote_close",
@@ -68,6 +73,12 @@ def split_front_matter(source: str) -> tuple[dict[str, Any], str]:
         return {}, source
     header = "\n".join(lines[:index])
     body = "\n".join(lines[index + 1 :])
+    if len(header) > FRONT_MATTER_MAX_CHARS:
+        raise FileProblem(
+            f"front matter too long: {len(header):,} characters; "
+            f"the limit is {FRONT_MATTER_MAX_CHARS:,}",
+            2,
+        )
     data = _parse_yaml(header) if first_line.startswith("-") else _parse_toml(header)
     if data is None:
         data = {}
@@ -80,23 +91,119 @@ def split_front_matter(source: str) -> tuple[dict[str, Any], str]:
 
 
 def _parse_yaml(header: str) -> Any:
+    """Compose the YAML node graph (aliases stay shared), check its expanded size and depth,
+    and only then build Python values from it."""
+    _check_flow_depth(header)
+    loader = yaml.SafeLoader(header)
     try:
-        return yaml.safe_load(header)
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_yaml_nodes(node)
+        return loader.construct_document(node)
+    except RecursionError:
+        raise FileProblem(_too_deep(), 2) from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 2 if mark is not None else 1  # +1: 0-based, +1: the opening fence
         raise FileProblem(f"invalid YAML front matter: {error.problem or error}", line) from None
     except yaml.YAMLError as error:
         raise FileProblem(f"invalid YAML front matter: {error}", 1) from None
+    finally:
+        loader.dispose()
+
+
+def _check_flow_depth(header: str) -> None:
+    """Refuse deeply nested flow collections (``[[[[…``) before PyYAML's scanner sees them:
+    its bookkeeping per open bracket makes them quadratic. Brackets inside quotes are skipped."""
+    depth = 0
+    quote = ""
+    for char in header:
+        if char == "\n":
+            quote = ""  # a quote that spans lines is rare in front matter; be conservative
+        elif quote:
+            if char == quote:
+                quote = ""
+        elif char in "'\"":
+            quote = char
+        elif char in "[{":
+            depth += 1
+            if depth > FRONT_MATTER_MAX_DEPTH:
+                raise FileProblem(_too_deep(), 2)
+        elif char in "]}":
+            depth = max(0, depth - 1)
+
+
+def _too_deep() -> str:
+    return f"front matter nested too deeply; the limit is {FRONT_MATTER_MAX_DEPTH} levels"
+
+
+def _too_many() -> str:
+    return (
+        f"front matter too large once its aliases are expanded; the limit is "
+        f"{FRONT_MATTER_MAX_VALUES:,} values"
+    )
+
+
+def _check_yaml_nodes(root: yaml.Node) -> None:
+    """Raise :class:`FileProblem` when the node graph, aliases expanded, is too big or deep.
+
+    The expanded size of a node shared through aliases is counted once per node (memoized),
+    so the check itself stays linear in the size of the text. A cycle is too deep.
+    """
+    sizes: dict[int, int] = {}
+
+    def size(node: yaml.Node, depth: int) -> int:
+        if depth > FRONT_MATTER_MAX_DEPTH:
+            raise FileProblem(_too_deep(), 2)
+        known = sizes.get(id(node))
+        if known is not None:
+            return known
+        total = 1
+        if isinstance(node, yaml.SequenceNode):
+            children: list[yaml.Node] = list(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            children = [part for pair in node.value for part in pair]
+        else:
+            children = []
+        for child in children:
+            total += size(child, depth + 1)
+            if total > FRONT_MATTER_MAX_VALUES:
+                raise FileProblem(_too_many(), 2)
+        sizes[id(node)] = total
+        return total
+
+    size(root, 0)
+
+
+def _check_depth(value: Any) -> None:
+    """Raise :class:`FileProblem` when parsed front matter nests deeper than the limit."""
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    count = 0
+    while stack:
+        item, depth = stack.pop()
+        count += 1
+        if depth > FRONT_MATTER_MAX_DEPTH:
+            raise FileProblem(_too_deep(), 2)
+        if count > FRONT_MATTER_MAX_VALUES:
+            raise FileProblem(_too_many(), 2)
+        if isinstance(item, dict):
+            stack.extend((child, depth + 1) for child in item.values())
+        elif isinstance(item, list):
+            stack.extend((child, depth + 1) for child in item)
 
 
 def _parse_toml(header: str) -> Any:
     try:
-        return tomllib.loads(header)
+        data = tomllib.loads(header)
+    except RecursionError:
+        raise FileProblem(_too_deep(), 2) from None
     except tomllib.TOMLDecodeError as error:
         found = _TOML_LINE.search(str(error))
         line = int(found.group(1)) + 1 if found else 1
         raise FileProblem(f"invalid TOML front matter: {error}", line) from None
+    _check_depth(data)
+    return data
 
 
 def _json_safe(value: Any) -> Any:

@@ -25,6 +25,7 @@ from core.formats._checks import (
 )
 from core.records import Answer, ImportRecord
 from core.spans import MANUAL_SOURCE, Span, Token
+from core.text_rules import InvalidNameError, check_annotator_name
 
 _MARKER_KEYS = frozenset(
     {"spans", "tokens", "answer", "_annotator_id", "_session_id", "_view_id", "_input_hash"}
@@ -64,7 +65,7 @@ def prodigy_record(record: Mapping[str, Any], text: str, source: str, line: int)
         meta=meta,
         spans=spans,
         tokens=tokens,
-        annotator=_optional_str(record.get("_annotator_id")),
+        annotator=_annotator(record.get("_annotator_id")),
         session=_optional_str(record.get("_session_id")),
         answer=answer,
         unanswered=answer is None and spans is not None,
@@ -78,6 +79,15 @@ def _answer(value: object) -> Answer | None:
     if answer is None:
         raise InvalidRecord(f"'answer' must be accept, reject or ignore, got {value!r}")
     return answer
+
+
+def _annotator(value: object) -> str | None:
+    if value is None:
+        return None
+    try:
+        return check_annotator_name(str(value))
+    except InvalidNameError as error:
+        raise InvalidRecord(f"_annotator_id: {error}") from None
 
 
 def _optional_str(value: object) -> str | None:

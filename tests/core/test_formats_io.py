@@ -124,9 +124,10 @@ def test_formats_utf16_and_utf32_with_bom_are_read(write: Writer, codec: str) ->
     assert [(r.text, r.line) for r in result.records] == [("Zellchemie € LFP", 1), ("zwei", 2)]
 
 
-def test_formats_utf16_without_bom_is_not_utf8(write: Writer) -> None:
+def test_formats_utf16_without_bom_is_named_as_such(write: Writer) -> None:
     [error] = read_all(write("wide.txt", "Zelle".encode("utf-16-le") + b"\xff\xfe")).errors
-    assert error.message.startswith("not UTF-8 text: invalid byte 0xff")
+    assert error.message.startswith("looks like UTF-16 (LE) text without a byte-order mark")
+    assert "iconv -f utf-16le -t utf-8" in error.message
 
 
 def test_formats_broken_utf16_is_reported(write: Writer) -> None:

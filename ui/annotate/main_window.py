@@ -140,6 +140,7 @@ class MainWindow(QMainWindow):
             ActionId.SETTINGS: self.project_actions.on_settings,
             ActionId.LABELS: self.project_actions.on_labels,
             ActionId.CHANGE_ANNOTATOR: self.project_actions.on_change_annotator,
+            ActionId.RESTORE_BACKUP: self.project_actions.on_restore_backup,
             ActionId.HELP: self.on_help,
             ActionId.QUIT: self.close,
         }

@@ -45,6 +45,7 @@ class ActionId(Enum):
     SETTINGS = auto()
     LABELS = auto()
     CHANGE_ANNOTATOR = auto()
+    RESTORE_BACKUP = auto()
     HELP = auto()
     QUIT = auto()
     # The review window's own (it shares the span, document, undo and agreement keys above).
@@ -158,6 +159,9 @@ ACTIONS: dict[ActionId, ActionSpec] = {
     ),
     ActionId.IMPORT: ActionSpec("&Import files…", ("Ctrl+I",), "Import documents", "Project"),
     ActionId.EXPORT: ActionSpec("&Export…", ("Ctrl+E",), "Export training data", "Project"),
+    ActionId.RESTORE_BACKUP: ActionSpec(
+        "Restore &backup…", (), "List the project's backups and restore one", "Project"
+    ),
     ActionId.STATISTICS: ActionSpec(
         "S&tatistics", ("Ctrl+T",), "Spans per label, documents per status, progress", "Project"
     ),
