@@ -1,47 +1,21 @@
-"""Starting the GUI: the QApplication, the annotator's name, and the main window."""
+"""Starting the GUI: the QApplication, the annotator's name, and the main window (composed
+with its project commands by ``ui.project_actions``)."""
 
 from __future__ import annotations
 
 import os
 import sys
 
-from PySide6.QtCore import QSettings, QTimer
-from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QWidget
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
 
 from core.text_rules import InvalidNameError, check_annotator_name
 from storage.backup import project_file
 from storage.repository import ProjectRepository
 from storage.review import is_reserved_name
-from ui.annotate.main_window import MainWindow
 from ui.backup_scheduler import BackupScheduler
-
-ORGANISATION = "Kathode"
-APPLICATION = "Kathode"
-
-
-def settings() -> QSettings:
-    return QSettings(ORGANISATION, APPLICATION)
-
-
-def ask_annotator(default: str = "", parent: QWidget | None = None) -> str | None:
-    """Ask for the annotator's name (first start, or when it is changed); None if cancelled."""
-    prompt = "Your name (it marks your version of every document):"
-    while True:
-        name, ok = QInputDialog.getText(
-            parent, "Kathode — who is annotating?", prompt, QLineEdit.EchoMode.Normal, default
-        )
-        name = name.strip()
-        if not ok or not name:
-            return None
-        try:
-            name = check_annotator_name(name)
-        except InvalidNameError as exc:
-            reason = str(exc)
-            prompt = f"{reason[:1].upper()}{reason[1:]}. Your name:"
-            continue
-        if not is_reserved_name(name):
-            return name
-        prompt = f"“{name}” is reserved for the reviewed gold versions. Your name:"
+from ui.dialogs.annotator_dialog import APPLICATION, ORGANISATION, ask_annotator, settings
+from ui.project_actions import open_main_window
 
 
 def run_app(repo: ProjectRepository, annotator: str | None) -> int:
@@ -64,7 +38,7 @@ def run_app(repo: ProjectRepository, annotator: str | None) -> int:
         return 2
     stored.setValue("annotator", name)
     repo.add_annotator(name)
-    window = MainWindow(repo, name)
+    window = open_main_window(repo, name)
     window.show()
     project = project_file(repo)
     if project is not None:  # a backup at open, then every 30 minutes of editing

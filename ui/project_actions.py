@@ -1,6 +1,7 @@
-"""The window's project-level commands: import, export, statistics, settings, labels, name.
+"""The window's project-level commands: import, export, statistics, settings, labels, name,
+review.
 
-Each opens its dialog and, when it changes something, tells the window what to refresh.
+Each opens its dialog and, when it changes something, tells the window through a signal.
 Imports run on a worker thread with their own repository object, like exports.
 """
 
@@ -15,10 +16,11 @@ from PySide6.QtWidgets import QApplication, QFileDialog
 
 from storage.importer import ImportSummary, import_paths
 from storage.repository import ProjectRepository
+from ui.annotate.main_window import MainWindow
+from ui.widgets.actions import ActionId
 from ui.widgets.theme import Preferences, apply_theme, load_preferences
 
 if TYPE_CHECKING:
-    from ui.annotate.main_window import MainWindow
     from ui.dialogs.train_dialog import TrainDialog
     from ui.review.review_window import ReviewWindow
 
@@ -51,15 +53,56 @@ class ImportJob(QRunnable):
 
 
 class ProjectActions(QObject):
+    """Answers the main window's project commands; talks back to it through signals only.
+
+    It lives above both rooms (it opens the review window and the dialogs), so the
+    annotator's window never imports them; ``open_main_window`` composes the two.
+    """
+
+    message = Signal(str)
+    documents_imported = Signal()
+    font_size_changed = Signal(int)
+    scheme_changed = Signal()
+    annotator_chosen = Signal(str)
+    model_trained = Signal()
+
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
         self.review_window: ReviewWindow | None = None
         self.train_dialog: TrainDialog | None = None
+        self._connect_signals()
+
+    def _connect_signals(self) -> None:
+        window = self.window
+        window.project_command.connect(self.on_command)
+        window.versions_invalidated.connect(self.close_review)
+        self.message.connect(window.on_message)
+        self.documents_imported.connect(window.on_documents_imported)
+        self.font_size_changed.connect(window.article.set_font_size)
+        self.scheme_changed.connect(window.on_scheme_changed)
+        self.annotator_chosen.connect(window.set_annotator)
+        self.model_trained.connect(window.on_model_trained)
+        window.closing.connect(self.shutdown)
+
+    def on_command(self, action_id: ActionId) -> None:
+        handlers = {
+            ActionId.IMPORT: self.on_import,
+            ActionId.EXPORT: self.on_export,
+            ActionId.STATISTICS: self.on_statistics,
+            ActionId.REVIEW: self.on_review,
+            ActionId.AGREEMENT: self.on_agreement,
+            ActionId.TRAIN: self.on_train,
+            ActionId.SETTINGS: self.on_settings,
+            ActionId.LABELS: self.on_labels,
+            ActionId.CHANGE_ANNOTATOR: self.on_change_annotator,
+            ActionId.RESTORE_BACKUP: self.on_restore_backup,
+        }
+        handlers[action_id]()
 
     def apply_preferences(self, preferences: Preferences | None = None) -> None:
         preferences = preferences or load_preferences()
-        self.window.article.set_font_size(preferences.font_size)
+        self.font_size_changed.emit(preferences.font_size)
         app = QApplication.instance()
         if isinstance(app, QApplication):
             apply_theme(app, preferences.theme)
@@ -72,13 +115,12 @@ class ProjectActions(QObject):
     def start_import(self, paths: list[Path]) -> None:
         job = ImportJob(self.window.repo, paths, self.window.annotator)
         job.signals.finished.connect(self.on_import_finished)
-        job.signals.failed.connect(self.window.on_message)
-        self.window.on_message(f"Importing {len(paths)} file(s)…")
+        job.signals.failed.connect(self.message)
+        self.message.emit(f"Importing {len(paths)} file(s)…")
         QThreadPool.globalInstance().start(job)
 
     def on_import_finished(self, summary: ImportSummary) -> None:
-        self.window.queue.model.reload()
-        self.window.refresh_progress()
+        self.documents_imported.emit()
         text = (
             f"Imported {summary.documents_added} documents ({summary.duplicates} already "
             f"there), {summary.annotations} annotations, {summary.spans} spans"
@@ -87,7 +129,7 @@ class ProjectActions(QObject):
             text += f"; {len(summary.refused)} refused: {summary.refused[0]}"
         if summary.stopped:
             text += f"; {summary.stopped}"
-        self.window.on_message(text)
+        self.message.emit(text)
 
     def on_restore_backup(self) -> None:
         from storage.backup import project_file
@@ -95,7 +137,7 @@ class ProjectActions(QObject):
 
         project = project_file(self.window.repo)
         if project is None:
-            self.window.on_message("A team project on PostgreSQL is backed up by its server")
+            self.message.emit("A team project on PostgreSQL is backed up by its server")
             return
         dialog = RestoreDialog(project, self.window)
         dialog.restored.connect(self.on_restored)
@@ -105,7 +147,7 @@ class ProjectActions(QObject):
         """The database underneath changed: forget what was cached and reload every view."""
         self.window.repo.forget_cached()
         self.window.set_annotator(self.window.annotator)
-        self.window.on_message(f"Restored the project from {Path(backup).name}")
+        self.message.emit(f"Restored the project from {Path(backup).name}")
 
     def on_export(self) -> None:
         from ui.dialogs.export_dialog import ExportDialog
@@ -156,17 +198,12 @@ class ProjectActions(QObject):
     def on_training_finished(self, result: dict[str, object]) -> None:
         """A new model is in use: the queue's "most informative" order and the open
         document's suggestions change with it."""
-        window = self.window
-        document_id = window.document_id
-        window.queue.model.reload()
-        if document_id is not None:
-            window.queue.select_document(document_id)
-        window.refresh_suggestions()
+        self.model_trained.emit()
         joins = "joins" if result.get("beats_builtin") else "does not join"
         dev = result.get("dev")
         f1 = dev.get("f") if isinstance(dev, dict) else None
         figure = f"{f1:.2f}" if isinstance(f1, float | int) else "?"
-        window.on_message(
+        self.message.emit(
             f"Model {result.get('version')} trained (dev F1 {figure}); it {joins} the "
             "default suggester."
         )
@@ -188,13 +225,24 @@ class ProjectActions(QObject):
         from ui.dialogs.label_editor import LabelEditor
 
         editor = LabelEditor(self.window.repo, self.window)
-        editor.scheme_changed.connect(self.window.on_scheme_changed)
+        editor.scheme_changed.connect(self.scheme_changed)
         editor.exec()
 
     def on_change_annotator(self) -> None:
-        from ui.app import ask_annotator, settings
+        from ui.dialogs.annotator_dialog import ask_annotator, settings
 
         name = ask_annotator(self.window.annotator, self.window)
         if name and name != self.window.annotator:
             settings().setValue("annotator", name)
-            self.window.set_annotator(name)
+            self.annotator_chosen.emit(name)
+
+
+def open_main_window(
+    repo: ProjectRepository, annotator: str, *, suggestions: bool = True
+) -> MainWindow:
+    """The annotator's window with its project commands answered and preferences applied."""
+    window = MainWindow(repo, annotator, suggestions=suggestions)
+    actions = ProjectActions(window)
+    window.project_actions = actions
+    actions.apply_preferences()
+    return window

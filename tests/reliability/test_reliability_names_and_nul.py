@@ -129,7 +129,7 @@ def test_reliability_app_asks_again_for_an_unusable_name(
 ) -> None:
     from PySide6.QtWidgets import QInputDialog
 
-    from ui.app import ask_annotator
+    from ui.dialogs.annotator_dialog import ask_annotator
 
     answers = iter([("\u202eana", True), ("  ana  ", True)])
     prompts: list[str] = []

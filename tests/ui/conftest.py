@@ -8,6 +8,7 @@ from pytestqt.qtbot import QtBot
 
 from storage.repository import ProjectRepository
 from ui.annotate.main_window import MainWindow
+from ui.project_actions import open_main_window
 
 OpenWindow = Callable[..., tuple[ProjectRepository, MainWindow]]
 
@@ -21,7 +22,7 @@ def open_window(qtbot: QtBot) -> Iterator[OpenWindow]:
         path: Path, annotator: str = "ana", *, suggestions: bool = False
     ) -> tuple[ProjectRepository, MainWindow]:
         repo = ProjectRepository.open(path)
-        window = MainWindow(repo, annotator, suggestions=suggestions)
+        window = open_main_window(repo, annotator, suggestions=suggestions)
         qtbot.addWidget(window)
         with qtbot.waitActive(window):
             window.show()

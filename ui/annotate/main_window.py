@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable
 from functools import partial
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
@@ -37,7 +37,6 @@ from ui.annotate.queue_panel import QueuePanel
 from ui.annotate.span_panel import SpanPanel
 from ui.annotate.suggestions import SuggestionService
 from ui.dialogs.help_dialog import HelpDialog
-from ui.project_actions import ProjectActions
 from ui.widgets.actions import ACTIONS, ActionId, make_actions
 from ui.widgets.article_view import ArticleView
 from ui.widgets.window_size import fit_to_screen
@@ -49,6 +48,10 @@ FIRST_SUGGESTION_DELAY_MS = 400
 
 class MainWindow(QMainWindow):
     """Kathode's window on one project, for one annotator."""
+
+    project_command = Signal(object)  # an ActionId of the Project menu, for ProjectActions
+    closing = Signal()  # the window closes: ProjectActions stops a running training
+    versions_invalidated = Signal()  # another annotator or label scheme: close the review
 
     def __init__(
         self, repo: ProjectRepository, annotator: str, *, suggestions: bool = True
@@ -68,13 +71,14 @@ class MainWindow(QMainWindow):
         self._progress_dialog: QProgressDialog | None = None
         self._suggestions_started = False
         self._total = self._done = 0
-        self.project_actions = ProjectActions(self)
+        # Set by ui.project_actions, which answers project_command (this room does not know
+        # the review window or the dialogs).
+        self.project_actions: QObject | None = None
         self._compose()
         self._create_actions()
         self._create_menus()
         self._connect_signals()
         self._apply_labels()
-        self.project_actions.apply_preferences()
         fit_to_screen(self, 1400, 860)
         self._update_title()
         self.refresh_progress()
@@ -131,16 +135,16 @@ class MainWindow(QMainWindow):
             ActionId.UNDO: self.editor.undo_stack.undo,
             ActionId.REDO: self.editor.undo_stack.redo,
             ActionId.PREANNOTATE: self.on_preannotate,
-            ActionId.IMPORT: self.project_actions.on_import,
-            ActionId.EXPORT: self.project_actions.on_export,
-            ActionId.STATISTICS: self.project_actions.on_statistics,
-            ActionId.REVIEW: self.project_actions.on_review,
-            ActionId.AGREEMENT: self.project_actions.on_agreement,
-            ActionId.TRAIN: self.project_actions.on_train,
-            ActionId.SETTINGS: self.project_actions.on_settings,
-            ActionId.LABELS: self.project_actions.on_labels,
-            ActionId.CHANGE_ANNOTATOR: self.project_actions.on_change_annotator,
-            ActionId.RESTORE_BACKUP: self.project_actions.on_restore_backup,
+            ActionId.IMPORT: self._command(ActionId.IMPORT),
+            ActionId.EXPORT: self._command(ActionId.EXPORT),
+            ActionId.STATISTICS: self._command(ActionId.STATISTICS),
+            ActionId.REVIEW: self._command(ActionId.REVIEW),
+            ActionId.AGREEMENT: self._command(ActionId.AGREEMENT),
+            ActionId.TRAIN: self._command(ActionId.TRAIN),
+            ActionId.SETTINGS: self._command(ActionId.SETTINGS),
+            ActionId.LABELS: self._command(ActionId.LABELS),
+            ActionId.CHANGE_ANNOTATOR: self._command(ActionId.CHANGE_ANNOTATOR),
+            ActionId.RESTORE_BACKUP: self._command(ActionId.RESTORE_BACKUP),
             ActionId.HELP: self.on_help,
             ActionId.QUIT: self.close,
         }
@@ -150,6 +154,9 @@ class MainWindow(QMainWindow):
         stack.canRedoChanged.connect(self.actions_by_id[ActionId.REDO].setEnabled)
         self.actions_by_id[ActionId.UNDO].setEnabled(False)
         self.actions_by_id[ActionId.REDO].setEnabled(False)
+
+    def _command(self, action_id: ActionId) -> Callable[[], None]:
+        return lambda: self.project_command.emit(action_id)
 
     def _create_menus(self) -> None:
         menus: dict[str, QMenu] = {}
@@ -218,6 +225,15 @@ class MainWindow(QMainWindow):
         if self.service is not None and document_id == self.document_id:
             self.service.request(document_id)
 
+    def on_model_trained(self) -> None:
+        """A new project model is in use: the queue's "most informative" order and the open
+        document's suggestions change with it."""
+        document_id = self.document_id
+        self.queue.model.reload()
+        if document_id is not None:
+            self.queue.select_document(document_id)
+        self.refresh_suggestions()
+
     def refresh_suggestions(self) -> None:
         """Ask again for the open document's suggestions (a new project model is in use)."""
         if self.document_id is not None and not self.editor.read_only:
@@ -256,11 +272,15 @@ class MainWindow(QMainWindow):
         if self.editor.set_status(status):
             self.queue.step(1)
 
+    def on_documents_imported(self) -> None:
+        self.queue.model.reload()
+        self.refresh_progress()
+
     def set_annotator(self, name: str) -> None:
         """Annotate under another name: its own versions, queue statuses and undo history."""
         self.repo.add_annotator(name)
         self.editor.undo_stack.clear()
-        self.project_actions.close_review()
+        self.versions_invalidated.emit()
         self.editor.annotator = name
         self.queue.refresh_annotators(name)
         self.queue.on_filter_changed()
@@ -272,7 +292,7 @@ class MainWindow(QMainWindow):
         """Labels were renamed, recoloured or deleted: redraw everything that shows them."""
         self.labels = self.repo.labels()
         self._apply_labels()
-        self.project_actions.close_review()
+        self.versions_invalidated.emit()
         self.editor.undo_stack.clear()  # its commands hold spans under the old names
         document_id = self.document_id
         if document_id is not None:
@@ -380,7 +400,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(text, 6000)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.project_actions.shutdown()
+        self.closing.emit()
         self.live_updates.stop()
         if self.service is not None:
             self.service.stop()

@@ -64,7 +64,13 @@ class ArticleView(QTextEdit):
         self._rects: dict[tuple[int, Mark], list[QRectF]] = {}
         self._rects_key: tuple[object, ...] = ()
         self._tag_widths: dict[str, float] = {}
+        # A long text is laid out a piece at a time after it is shown: the names and outlines
+        # of blocks laid out later must be painted then (the text widget repaints only text).
+        self.document().documentLayout().documentSizeChanged.connect(self._on_layout_grew)
         self.set_font_size(13)
+
+    def _on_layout_grew(self) -> None:
+        self.viewport().update()
 
     @property
     def current(self) -> Document | None:
@@ -189,7 +195,8 @@ class ArticleView(QTextEdit):
         super().paintEvent(event)
         if not self.highlighter.index.marks:
             return
-        key = (self.viewport().width(), self.document().revision(), self._tag_font.key())
+        # The width the text is laid out at (it can lag behind the viewport's during a resize).
+        key = (self.document().textWidth(), self.document().revision(), self._tag_font.key())
         if key != self._rects_key or len(self._rects) > RECT_CACHE_SIZE:
             self._rects.clear()
             self._rects_key = key
@@ -251,7 +258,7 @@ class ArticleView(QTextEdit):
         local = self._rects.get(key)
         if local is None:
             local = self._measure(block, mark)
-            if block.layout().lineCount():  # not before the block is laid out
+            if local and block.layout().lineCount():  # not before the block is laid out
                 self._rects[key] = local
         return [rect.translated(origin) for rect in local]
 
