@@ -99,10 +99,17 @@ def main() -> int:
         last = [time.perf_counter()]
         done: list[object] = []
 
+        long_gaps: list[tuple[float, str]] = []
+
         def tick() -> None:
             now = time.perf_counter()
-            gaps.append((now - last[0]) * 1000 - 5)
+            gap = (now - last[0]) * 1000 - 5
+            gaps.append(gap)
             last[0] = now
+            if gap > 20 and len(gaps) > 5:  # what the dialog was doing when the window stalled
+                event = dialog.events[-1] if dialog.events else {"kind": "start"}
+                what = "result" if done else str(event.get("phase") or event.get("kind"))
+                long_gaps.append((round(gap, 1), what))
 
         timer = QTimer()
         timer.setTimerType(Qt.TimerType.PreciseTimer)
@@ -131,6 +138,7 @@ def main() -> int:
         "max_stall_ms": round(measured[-1], 1),
         "p99_stall_ms": round(measured[int(len(measured) * 0.99)], 1),
         "ticks": len(measured),
+        "stalls_over_20_ms": sorted(long_gaps, reverse=True)[:8],
         "train_seconds": round(seconds, 1),
         "dev_f1": done[0]["dev"]["f"],
         "setup": setup,
