@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Literal, get_args
 
 from sqlalchemy import ColumnElement, Connection, func, select
+from sqlalchemy.orm import Session
 
 from core.documents import Status
 from core.exports.doccano import doccano_line
@@ -150,13 +151,10 @@ def export_project(
     """
     summary = ExportSummary()
     with repo.reading() as s:
-        # One read transaction, one consistent snapshot of the project: SQLite's WAL gives a
-        # read transaction its snapshot; PostgreSQL needs REPEATABLE READ for that.
-        snapshot = {"isolation_level": "REPEATABLE READ"} if _is_postgres(repo) else {}
-        connection = s.connection(execution_options=snapshot)
+        connection = snapshot_connection(repo, s)
         where = _filters(connection, options)
         total = connection.execute(
-            select(func.count()).select_from(_annotations_joined()).where(*where)
+            select(func.count()).select_from(annotations_joined()).where(*where)
         ).scalar_one()
         try:
             writer = _open_writer(connection, options, where)
@@ -206,11 +204,16 @@ def _write_failure(out: Path, exc: OSError) -> ExportError:
 # -- reading -----------------------------------------------------------------------------
 
 
-def _is_postgres(repo: ProjectRepository) -> bool:
-    return repo.engine.dialect.name == "postgresql"
+def snapshot_connection(repo: ProjectRepository, s: Session) -> Connection:
+    """The connection of read session ``s`` as one consistent snapshot of the project: SQLite's
+    WAL gives a read transaction its snapshot; PostgreSQL needs REPEATABLE READ for that."""
+    postgres = repo.engine.dialect.name == "postgresql"
+    return s.connection(
+        execution_options={"isolation_level": "REPEATABLE READ"} if postgres else {}
+    )
 
 
-def _annotations_joined() -> Any:
+def annotations_joined() -> Any:
     return _ANNOTATION.join(_ANNOTATOR, _ANNOTATOR.c.id == _ANNOTATION.c.annotator_id)
 
 
@@ -222,7 +225,7 @@ def _filters(connection: Connection, options: ExportOptions) -> list[ColumnEleme
     if options.gold:
         has_gold = connection.execute(
             select(_ANNOTATION.c.id)
-            .select_from(_annotations_joined())
+            .select_from(annotations_joined())
             .where(_ANNOTATOR.c.kind == GOLD_KIND)
             .limit(1)
         ).first()
@@ -272,7 +275,7 @@ def record_pages(
             d.c.tokens,
             d.c.meta,
         )
-        .select_from(_annotations_joined().join(d, d.c.id == a.c.document_id))
+        .select_from(annotations_joined().join(d, d.c.id == a.c.document_id))
         .where(*where)
         .order_by(a.c.id)
         .limit(PAGE_SIZE)
@@ -346,7 +349,7 @@ def _open_writer(
         from nlp.docbin import DocBinWriter
 
         documents = connection.execute(
-            select(_ANNOTATION.c.document_id).select_from(_annotations_joined()).where(*where)
+            select(_ANNOTATION.c.document_id).select_from(annotations_joined()).where(*where)
         ).scalars()
         dev = dev_documents(documents, options.dev_fraction, options.seed)
         return DocBinWriter(out, dev)

@@ -35,7 +35,7 @@ from core.exports.record import ExportRecord
 from core.exports.split import dev_documents
 from storage import models as m
 from storage import project_models
-from storage.exporter import _annotations_joined, _is_postgres, record_pages
+from storage.exporter import annotations_joined, record_pages, snapshot_connection
 from storage.repository import ProjectRepository
 from storage.review import GOLD as GOLD_KIND
 from storage.review import PERSON as PERSON_KIND
@@ -166,8 +166,7 @@ def training_data(repo: ProjectRepository, options: TrainOptions) -> TrainingDat
     """The documents and labels a run would train on; :class:`TrainingError` when there are
     too few."""
     with repo.reading() as s:
-        snapshot = {"isolation_level": "REPEATABLE READ"} if _is_postgres(repo) else {}
-        connection = s.connection(execution_options=snapshot)
+        connection = snapshot_connection(repo, s)
         lang = options.lang or _main_language(connection)
         where: list[Any] = [
             _ANNOTATION.c.status == Status.ACCEPTED.value,
@@ -420,7 +419,7 @@ def score_documents(
 def _main_language(connection: Any) -> str:
     from sqlalchemy import func
 
-    joined = _annotations_joined().join(_DOCUMENT, _DOCUMENT.c.id == _ANNOTATION.c.document_id)
+    joined = annotations_joined().join(_DOCUMENT, _DOCUMENT.c.id == _ANNOTATION.c.document_id)
     rows = connection.execute(
         select(_DOCUMENT.c.language, func.count())
         .select_from(joined)

@@ -4,6 +4,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import event
 
 from nlp.tokenizer import TOKENIZER_VERSION, tokenize
 from storage.repository import NewDocument, ProjectRepository
@@ -29,3 +30,15 @@ def new_document(text: str, lang: str = "en", **meta: object) -> NewDocument:
         source="test",
         meta=dict(meta),
     )
+
+
+def record_statements(repo: ProjectRepository) -> list[str]:
+    """The SQL statements ``repo`` sends from now on (transaction control left out)."""
+    sent: list[str] = []
+
+    @event.listens_for(repo.engine, "before_cursor_execute")
+    def record(_conn, _cursor, statement, _params, _context, _many) -> None:  # type: ignore[no-untyped-def]
+        if statement.split(None, 1)[0].upper() not in {"BEGIN", "COMMIT", "ROLLBACK"}:
+            sent.append(statement)
+
+    return sent

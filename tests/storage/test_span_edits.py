@@ -6,12 +6,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event
 
 from core.edits import SpanDelta
 from core.spans import Span
 from storage.repository import ProjectRepository
-from tests.storage.conftest import new_document
+from tests.storage.conftest import new_document, record_statements
 
 TEXT = "GM buys LFP cells from CATL in Ningde and from BYD in Shenzhen."
 GM, LFP, CATL, NINGDE = (
@@ -28,18 +27,6 @@ def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         yield str(tmp_path / "p.kathode")
     else:
         yield request.getfixturevalue("postgres_url")
-
-
-def _statements(repo: ProjectRepository) -> list[str]:
-    """SQL statements sent from now on (transaction control left out)."""
-    sent: list[str] = []
-
-    @event.listens_for(repo.engine, "before_cursor_execute")
-    def record(_conn, _cursor, statement, _params, _context, _many) -> None:  # type: ignore[no-untyped-def]
-        if statement.split(None, 1)[0].upper() not in {"BEGIN", "COMMIT", "ROLLBACK"}:
-            sent.append(statement)
-
-    return sent
 
 
 def test_span_edits_return_what_really_changed(backend: str) -> None:
@@ -90,7 +77,7 @@ def test_span_edits_one_edit_costs_at_most_three_statements(backend: str) -> Non
         tokens = repo.document(doc).tokens
         words = [t for t in tokens if t.text.startswith(("Werk", "Firma"))]
         repo.edit_spans(doc, "ana", add=[Span(t.start, t.end, "ORG") for t in words[:-2]])
-        sent = _statements(repo)
+        sent = record_statements(repo)
         a, b = words[-2], words[-1]
         repo.edit_spans(doc, "ana", add=[Span(a.start, a.end, "ORG")])
         assert 0 < len(sent) <= 3, sent

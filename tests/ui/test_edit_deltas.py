@@ -9,11 +9,10 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
-from sqlalchemy import event
 
 from core.spans import Span
 from storage.repository import ProjectRepository
-from tests.storage.conftest import new_document
+from tests.storage.conftest import new_document, record_statements
 from tests.ui.conftest import OpenWindow
 
 ENGLISH = "GM buys LFP cells from CATL for its plant in Tennessee."
@@ -32,17 +31,6 @@ class ModelSignals:
     def take(self) -> list[tuple[str, int]]:
         events, self.events = self.events, []
         return events
-
-
-def _count_statements(repo: ProjectRepository) -> list[str]:
-    sent: list[str] = []
-
-    @event.listens_for(repo.engine, "before_cursor_execute")
-    def record(_conn, _cursor, statement, _params, _context, _many) -> None:  # type: ignore[no-untyped-def]
-        if statement.split(None, 1)[0].upper() not in {"BEGIN", "COMMIT", "ROLLBACK"}:
-            sent.append(statement)
-
-    return sent
 
 
 def test_edit_deltas_span_list_gets_rows_not_a_reset(
@@ -64,7 +52,7 @@ def test_edit_deltas_span_list_gets_rows_not_a_reset(
     article.select_range(0, 2)
     qtbot.keyClick(article, Qt.Key.Key_O)  # GM: a row before the suggestion's
     assert signals.take() == [("insert", 0)]
-    sent = _count_statements(repo)  # the first edit made the annotator's version: now
+    sent = record_statements(repo)  # the first edit made the annotator's version: now
     article.select_range(23, 27)
     qtbot.keyClick(article, Qt.Key.Key_O)  # CATL confirmed: its suggestion's row goes
     assert signals.take() == [("remove", 1), ("insert", 1)]
