@@ -299,13 +299,13 @@ class ProjectRepository(
             )
         return query
 
-    def _remember_tokens(self, document_id: int, tokens: list[Token]) -> None:
+    def _remember_tokens(self, document_id: int, tokens: Sequence[Token]) -> None:
         self._tokens[document_id] = tokens
         self._tokens.move_to_end(document_id)
         while len(self._tokens) > _TOKEN_CACHE_SIZE:
             self._tokens.popitem(last=False)
 
-    def tokens(self, document_id: int) -> list[Token]:
+    def tokens(self, document_id: int) -> Sequence[Token]:
         cached = self._tokens.get(document_id)
         return cached if cached is not None else self.document(document_id).tokens
 
