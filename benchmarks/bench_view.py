@@ -51,6 +51,7 @@ from PySide6.QtGui import (  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication, QTextEdit  # noqa: E402
 
+from benchmarks.machine import busy_limit, load_average, refuse_when_busy  # noqa: E402
 from core.spans import Span  # noqa: E402
 from nlp.tokenizer import TOKENIZER_VERSION, tokenize  # noqa: E402
 from storage.repository import ProjectRepository  # noqa: E402
@@ -93,8 +94,11 @@ def p50(values: list[float]) -> float:
     return statistics.median(values)
 
 
-def setup(app: QApplication) -> dict[str, object]:
-    """What the figures were measured on; exits when Qt has no real font to draw with."""
+def setup(
+    app: QApplication, *, allow_busy: bool = False, offscreen: bool = False
+) -> dict[str, object]:
+    """What the figures were measured on; exits when Qt has no real font to draw with, when
+    Qt paints to no screen (offscreen), or when other work shares the cores."""
     from ui.widgets.article_view import ArticleView
 
     families = QFontDatabase.families()
@@ -112,9 +116,16 @@ def setup(app: QApplication) -> dict[str, object]:
         "screen": f"{size.width()}x{size.height()}" if size is not None else "none",
         "python": platform.python_version(),
         "machine": f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs",
-        "load_average": os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
+        "load_average": round(load_average(), 2),
+        "busy_limit": busy_limit(),
     }
     print("set-up: " + ", ".join(f"{k}={v}" for k, v in info.items()), file=sys.stderr)
+    refuse_when_busy("bench_view", allow_busy)
+    if app.platformName() == "offscreen" and not offscreen:
+        sys.exit(
+            "bench_view: Qt's offscreen platform paints to no screen; run on a desktop or "
+            "under Xvfb with QT_QPA_PLATFORM=xcb (see the README), or pass --offscreen."
+        )
     if not families or not used or used not in families:
         sys.exit(
             "bench_view: Qt finds no real font (font families: "
@@ -313,9 +324,11 @@ def main() -> None:
     parser.add_argument(
         "--window-only", action="store_true", help="only the window figures (no stall, start-up)"
     )
+    parser.add_argument("--allow-busy", action="store_true", help="run on a loaded machine")
+    parser.add_argument("--offscreen", action="store_true", help="allow Qt's offscreen platform")
     args = parser.parse_args()
     app = QApplication.instance() or QApplication([])
-    info = setup(app)  # type: ignore[arg-type]
+    info = setup(app, allow_busy=args.allow_busy, offscreen=args.offscreen)  # type: ignore[arg-type]
     extra: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmp:
         tmpdir = Path(tmp)
