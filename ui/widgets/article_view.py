@@ -267,12 +267,11 @@ class ArticleView(QTextEdit):
         return document.findBlockByNumber(low)
 
     def _fill_block(self, painter: QPainter, block: QTextBlock, dy: float) -> None:
-        start = block.position()
-        marks = self.highlighter.index.between(start, start + block.length())
-        if not marks:
-            return
+        """The fills of the block's marks, painted before (so under) the text."""
         origin = self._block_origin(block, dy)
-        for mark in marks:
+        for mark in self.highlighter.index.between(
+            block.position(), block.position() + block.length()
+        ):
             fill = self.highlighter.fill_of(mark)
             for rect in self._mark_rects(block, mark, origin):
                 painter.fillRect(rect, fill)
