@@ -113,8 +113,11 @@ def test_projects_menu_switching_stops_the_suggestion_process(qtbot: QtBot, tmp_
     qtbot.waitUntil(lambda: process.is_alive(), timeout=10_000)
     assert session.switch(str(second))
     assert not process.is_alive()
-    assert session.window is not None and session.window is not window
-    session.window.close()
+    opened = session.window
+    assert opened is not None and opened is not window and opened.service is not None
+    opened.close()  # before its first request went out: it never starts a server later
+    qtbot.wait(800)
+    assert opened.service._process.pid is None
     session.close()
 
 

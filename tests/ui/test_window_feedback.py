@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from storage.repository import ProjectRepository
 from tests.storage.conftest import new_document
 from tests.ui.conftest import OpenWindow
-from ui.annotate.main_window import LOADING_TEXT
+from ui.annotate.suggestions import LOADING_TEXT
 from ui.dialogs.annotator_dialog import settings
 from ui.widgets.actions import ActionId, key_text
 from ui.widgets.wording import counted
@@ -33,12 +33,15 @@ def test_window_feedback_suggestions_loading_shows_until_they_arrive_or_fail(
     make_project(path, ENGLISH)
     _, window = open_window(path, suggestions=True)
     # The first document: spaCy starts in the server, which takes seconds; it says so.
+    banner, note = window.loading.banner, window.loading.note
     assert window.suggestions_loading
-    assert window.loading.isVisible() and window.loading.text() == LOADING_TEXT
-    assert window.statusBar().currentMessage() == LOADING_TEXT
+    assert banner.isVisible() and banner.text() == LOADING_TEXT
+    assert note.isVisible() and note.text() == LOADING_TEXT  # in the status bar
+    window.on_message("Backed up")  # a passing message does not hide the state
+    assert note.isVisible()
     qtbot.waitUntil(lambda: bool(window.editor.suggestions), timeout=60_000)
     assert not window.suggestions_loading
-    assert window.statusBar().currentMessage() == ""
+    assert not banner.isVisible() and not note.isVisible()
 
     assert window.service is not None
     window.service.stop()  # the server is gone: asking again fails, and the state goes

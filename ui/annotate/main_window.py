@@ -36,7 +36,7 @@ from ui.annotate.label_bar import LabelBar
 from ui.annotate.live_updates import connect_live_updates
 from ui.annotate.queue_panel import QueuePanel
 from ui.annotate.span_panel import SpanPanel
-from ui.annotate.suggestions import SuggestionService
+from ui.annotate.suggestions import SuggestionService, SuggestionsLoading
 from ui.dialogs.annotator_dialog import settings
 from ui.dialogs.help_dialog import HelpDialog
 from ui.widgets.actions import ACTIONS, MENU_ORDER, ActionId, key_text, make_actions
@@ -48,8 +48,6 @@ from ui.widgets.window_size import restore_geometry, restore_splitter, save_geom
 log = logging.getLogger(__name__)
 
 FIRST_SUGGESTION_DELAY_MS = 400
-LOADING_SHOWN_AFTER_MS = 300  # a cached answer comes sooner: no banner flashes up for it
-LOADING_TEXT = "Suggestions loading…"
 MESSAGE_MS = 6000
 GEOMETRY_KEY = "main_window"
 
@@ -72,7 +70,7 @@ class MainWindow(QMainWindow):
         self.queue = QueuePanel(repo, annotator, self)
         self.article = ArticleView(self)
         self.find_bar = FindBar(self.article, self)
-        self.loading = QLabel(LOADING_TEXT, self)
+        self.loading = SuggestionsLoading(self)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.label_bar = LabelBar(self)
         self.side = SpanPanel(self)
@@ -82,10 +80,6 @@ class MainWindow(QMainWindow):
         self.label_actions: dict[str, QAction] = {}
         self._progress_dialog: QProgressDialog | None = None
         self._suggestions_started = False
-        self._loading_document: int | None = None  # whose suggestions are on their way
-        self._loading_timer = QTimer(self)
-        self._loading_timer.setSingleShot(True)
-        self._loading_timer.setInterval(LOADING_SHOWN_AFTER_MS)
         self._last_changes: MarkChanges | None = None
         self._total = self._done = 0
         # Set by ui.project_actions, which answers project_command (this room does not know
@@ -119,18 +113,11 @@ class MainWindow(QMainWindow):
     # -- composition ---------------------------------------------------------------------
 
     def _compose(self) -> None:
-        self.loading.setObjectName("suggestionsLoading")
-        self.loading.setToolTip("The open document's suggestions are being computed")
-        self.loading.setStyleSheet(
-            "QLabel#suggestionsLoading { background: palette(highlight); "
-            "color: palette(highlighted-text); padding: 4px 8px; font-weight: 600; }"
-        )
-        self.loading.hide()
         reading = QWidget(self)
         column = QVBoxLayout(reading)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
-        column.addWidget(self.loading)
+        column.addWidget(self.loading.banner)
         column.addWidget(self.article, 1)
         column.addWidget(self.find_bar)
         splitter = self.splitter
@@ -147,6 +134,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.label_bar)
         layout.addWidget(splitter, 1)
         self.setCentralWidget(central)
+        self.statusBar().addPermanentWidget(self.loading.note)
         self.statusBar().addPermanentWidget(self.progress)
 
     def _create_actions(self) -> None:
@@ -255,11 +243,11 @@ class MainWindow(QMainWindow):
         self.side.version_chosen.connect(self.on_version_chosen)
         self.article.context_requested.connect(self.on_context_menu)
         self.article.cursorPositionChanged.connect(self.on_cursor_moved)
-        self._loading_timer.timeout.connect(self._show_loading)
         if self.service is not None:
             self.service.worker.ready.connect(self.editor.set_suggestions)
             self.service.worker.ready.connect(self.on_suggestions_ready)
-            self.service.worker.failed.connect(self.on_suggestions_failed)
+            self.service.worker.failed.connect(self.loading.failed)
+            self.service.worker.failed.connect(self.on_message)
             self.service.worker.progress.connect(self.on_preannotate_progress)
             self.service.worker.project_done.connect(self.on_preannotate_done)
 
@@ -283,52 +271,23 @@ class MainWindow(QMainWindow):
             # loading state shows at once, as that first answer takes seconds).
             first = not self._suggestions_started
             self._suggestions_started = True
-            self._expect_suggestions(document_id, at_once=first)
+            self.loading.expect(document_id, at_once=first)
             delay = FIRST_SUGGESTION_DELAY_MS if first else 0
             QTimer.singleShot(delay, partial(self._request_suggestions, document_id))
         else:
-            self._expect_suggestions(None)
+            self.loading.expect(None)
 
     def _request_suggestions(self, document_id: int) -> None:
         if self.service is not None and document_id == self.document_id:
             self.service.request(document_id)
 
-    # -- the suggestions-loading state ---------------------------------------------------
-
-    def _expect_suggestions(self, document_id: int | None, *, at_once: bool = False) -> None:
-        """Suggestions for this document are on their way (None: none are awaited)."""
-        self._loading_document = document_id
-        if document_id is None:
-            self._hide_loading()
-        elif at_once:
-            self._show_loading()
-        elif not self.loading.isVisible():
-            self._loading_timer.start()
-
-    def _show_loading(self) -> None:
-        if self._loading_document is None:
-            return
-        self.loading.show()
-        self.statusBar().showMessage(LOADING_TEXT)
-
-    def _hide_loading(self) -> None:
-        self._loading_timer.stop()
-        self.loading.hide()
-        if self.statusBar().currentMessage() == LOADING_TEXT:
-            self.statusBar().clearMessage()
-
     def on_suggestions_ready(self, document_id: int, _spans: list[Span]) -> None:
-        if document_id == self._loading_document:
-            self._expect_suggestions(None)
-
-    def on_suggestions_failed(self, text: str) -> None:
-        self._expect_suggestions(None)
-        self.on_message(text)
+        self.loading.arrived(document_id)
 
     @property
     def suggestions_loading(self) -> bool:
         """Whether the article shows that its suggestions are being computed."""
-        return self.loading.isVisible()
+        return self.loading.visible
 
     def on_model_trained(self) -> None:
         """A new project model is in use: the queue's "most informative" order and the open
@@ -342,7 +301,7 @@ class MainWindow(QMainWindow):
     def refresh_suggestions(self) -> None:
         """Ask again for the open document's suggestions (a new project model is in use)."""
         if self.document_id is not None and not self.editor.read_only:
-            self._expect_suggestions(self.document_id)
+            self.loading.expect(self.document_id)
             self._request_suggestions(self.document_id)
 
     def on_spans_changed(self) -> None:
@@ -538,11 +497,8 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(text, MESSAGE_MS)
 
     def _clear_stale_message(self) -> None:
-        """The next action replaces the last one's message (the loading state stays)."""
-        if self._loading_document is not None and self.loading.isVisible():
-            self.statusBar().showMessage(LOADING_TEXT)
-        else:
-            self.statusBar().clearMessage()
+        """The next action replaces the last one's message."""
+        self.statusBar().clearMessage()
 
     def childEvent(self, event: QChildEvent) -> None:
         """After any dialog of this window the keyboard focus returns to the article."""
