@@ -56,7 +56,6 @@ def test_projects_menu_open_and_recent_switch_the_window(
     first = make_project(tmp_path / "first.kathode", "GM buys cells from CATL.")
     second = make_project(tmp_path / "second.kathode", "Northvolt baut in Heide.")
     window = session.show(ProjectRepository.open(first))
-    qtbot.addWidget(window)
     old_repo = session.repo
     menus = [a.text() for a in window.menuBar().actions()]
     assert menus[0] == "&File"
@@ -92,7 +91,6 @@ def test_projects_menu_new_project_is_created_and_opened(
 ) -> None:
     first = make_project(tmp_path / "first.kathode", "GM buys cells from CATL.")
     window = session.show(ProjectRepository.open(first))
-    qtbot.addWidget(window)
     choose_file_in_next_dialog(tmp_path / "fresh")  # no suffix: .kathode is added
     window.actions_by_id[ActionId.NEW_PROJECT].trigger()
     qtbot.waitUntil(lambda: session.window is not window)
@@ -107,7 +105,6 @@ def test_projects_menu_switching_stops_the_suggestion_process(qtbot: QtBot, tmp_
     second = make_project(tmp_path / "second.kathode", "Northvolt baut in Heide.")
     session = ProjectSession("ana", suggestions=True)
     window = session.show(ProjectRepository.open(first))
-    qtbot.addWidget(window)
     assert window.service is not None
     process = window.service._process
     qtbot.waitUntil(lambda: process.is_alive(), timeout=10_000)
@@ -126,7 +123,6 @@ def test_projects_menu_a_vanished_recent_project_is_refused_and_forgotten(
 ) -> None:
     first = make_project(tmp_path / "first.kathode", "GM buys cells from CATL.")
     window = session.show(ProjectRepository.open(first))
-    qtbot.addWidget(window)
     gone = str(tmp_path / "gone.kathode")
     remember_project(settings(), gone)
     warnings: list[str] = []
