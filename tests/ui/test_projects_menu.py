@@ -75,7 +75,7 @@ def test_projects_menu_open_and_recent_switch_the_window(
     assert recent_projects(settings())[:2] == [str(second.resolve()), str(first.resolve())]
     assert last_project() == str(second.resolve())
 
-    opened.fill_recent_menu()  # the first project, from Open Recent
+    opened.recent_menu.fill()  # the first project, from Open Recent
     entries = [a for a in opened.recent_menu.actions() if a.isEnabled()]
     assert [a.text() for a in entries] == [str(first.resolve())]
     opened.article.select_range(0, 9)

@@ -30,6 +30,7 @@ from core.edits import SpanDelta
 from core.labels import Label
 from core.marks import next_mark
 from core.spans import Span
+from storage.backup import project_file
 from storage.repository import ProjectRepository
 from ui.annotate.editor import AnnotationEditor, MarkChanges
 from ui.annotate.label_bar import LabelBar
@@ -42,7 +43,7 @@ from ui.dialogs.help_dialog import HelpDialog
 from ui.widgets.actions import ACTIONS, MENU_ORDER, ActionId, key_text, make_actions
 from ui.widgets.article_view import ArticleView
 from ui.widgets.find_bar import FindBar
-from ui.widgets.recent_projects import is_available, recent_projects
+from ui.widgets.recent_projects import RecentMenu
 from ui.widgets.window_size import restore_geometry, restore_splitter, save_geometry
 
 log = logging.getLogger(__name__)
@@ -195,23 +196,16 @@ class MainWindow(QMainWindow):
                 continue
             menus[ACTIONS[action_id].group].addAction(action)
             if action_id is ActionId.OPEN_PROJECT:
-                self.recent_menu = menus["File"].addMenu("Open &Recent")
-                self.recent_menu.setObjectName("recentMenu")
-                self.recent_menu.aboutToShow.connect(self.fill_recent_menu)
+                project = project_file(self.repo)
+                current = str(project.resolve()) if project else self.repo.display_url
+                self.recent_menu = RecentMenu(settings, current, self)
+                self.recent_menu.chosen.connect(
+                    lambda target: self.open_project.emit(target, False)
+                )
+                menus["File"].addMenu(self.recent_menu)
         menus["File"].addSeparator()
         menus["File"].addAction(self.actions_by_id[ActionId.QUIT])
         self.menus = menus
-
-    def fill_recent_menu(self) -> None:
-        """The projects opened lately (those still there), the open one not among them."""
-        self.recent_menu.clear()
-        current = self.repo.display_url
-        for target in recent_projects(settings()):
-            if target == current or not is_available(target):
-                continue
-            self.recent_menu.addAction(target, partial(self.open_project.emit, target, False))
-        if self.recent_menu.isEmpty():
-            self.recent_menu.addAction("No other recent project").setEnabled(False)
 
     def _apply_labels(self) -> None:
         for action in self.label_actions.values():

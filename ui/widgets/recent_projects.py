@@ -3,9 +3,12 @@ Recent, and the project the app reopens when started without ``--project``)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Signal
+from PySide6.QtWidgets import QMenu, QWidget
 
 RECENT_SETTING = "recent_projects"
 RECENT_LIMIT = 8
@@ -34,3 +37,25 @@ def forget_project(settings: QSettings, target: str) -> None:
 def is_available(target: str) -> bool:
     """A URL is tried when chosen; a file must still be there (opening would create it)."""
     return "://" in target or Path(target).is_file()
+
+
+class RecentMenu(QMenu):
+    """File → Open Recent: the projects opened lately that are still there, but the open
+    one; filled each time it opens. ``chosen`` names the project picked."""
+
+    chosen = Signal(str)
+
+    def __init__(self, settings: Callable[[], QSettings], current: str, parent: QWidget) -> None:
+        super().__init__("Open &Recent", parent)
+        self.setObjectName("recentMenu")
+        self._settings = settings
+        self.current = current
+        self.aboutToShow.connect(self.fill)
+
+    def fill(self) -> None:
+        self.clear()
+        for target in recent_projects(self._settings()):
+            if target != self.current and is_available(target):
+                self.addAction(target, partial(self.chosen.emit, target))
+        if self.isEmpty():
+            self.addAction("No other recent project").setEnabled(False)
