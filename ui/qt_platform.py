@@ -14,7 +14,6 @@ from __future__ import annotations
 import ctypes
 import os
 import re
-import subprocess
 import sys
 from pathlib import Path
 
@@ -61,7 +60,9 @@ def xcb_plugin() -> Path | None:
 
 def missing_libraries(plugin: Path, error: str) -> list[str]:
     """Every library the plugin needs that the loader cannot find (``ldd``), else the one
-    ``dlopen`` named."""
+    ``dlopen`` named (only on the failure path: ``subprocess`` is not imported at start)."""
+    import subprocess
+
     try:
         done = subprocess.run(
             ["ldd", str(plugin)], capture_output=True, text=True, timeout=10, check=False
