@@ -26,10 +26,10 @@ from PySide6.QtWidgets import (
 )
 
 from core.documents import Status
-from core.edits import SpanDelta
+from core.edits import SpanDelta, index_of
 from core.labels import Label
 from core.marks import next_mark
-from core.spans import Span
+from core.spans import Span, find_span
 from storage.backup import project_file
 from storage.repository import ProjectRepository
 from ui.annotate.editor import AnnotationEditor, MarkChanges
@@ -436,8 +436,28 @@ class MainWindow(QMainWindow):
 
     def on_cursor_moved(self) -> None:
         """The span list follows the article's cursor: the span under it is selected."""
+        self.side.follow(self._mark_under_cursor())
+
+    def _mark_under_cursor(self) -> Span | None:
+        """The span (else the suggestion) under the cursor, as ``span_at``/``suggestion_at``
+        find it, but looked up in the article's mark index (a bisect) instead of a scan of
+        every span: this runs on every cursor move and after every edit."""
         start, end = self.article.selection()
-        self.side.follow(self.editor.span_at(start, end) or self.editor.suggestion_at(start, end))
+        offsets = self.article.offsets
+        near = self.article.highlighter.index.between(
+            max(offsets.to_qt(start) - 1, 0), offsets.to_qt(end) + 1
+        )
+        for suggested, spans in ((False, self.editor.spans), (True, self.editor.suggestions)):
+            keys = [
+                Span(offsets.from_qt(m.start), offsets.from_qt(m.end), m.label)
+                for m in near
+                if m.suggested == suggested
+            ]
+            found = find_span(keys, start, end)
+            i = None if found is None else index_of(spans, found)
+            if i is not None:
+                return spans[i]
+        return None
 
     def on_context_menu(self, menu: QMenu, offset: int) -> None:
         suggestion = self.editor.suggestion_at(offset)
