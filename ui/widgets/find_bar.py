@@ -1,9 +1,9 @@
 """Find in the document: a bar under the article that highlights every hit and steps
 through them (Enter / F3 next, Shift+Enter / Shift+F3 previous, Escape closes).
 
-The hits are the only ``ExtraSelections`` of the article (span highlights are the
-highlighter's character formats), set when the search text or the document changes and never
-touched by an edit, so finding costs nothing while annotating.
+The hits are the only ``ExtraSelections`` of the article (span highlights are painted by the
+article view itself), set when the search text or the document changes and never touched by
+an edit, so finding costs nothing while annotating.
 """
 
 from __future__ import annotations
