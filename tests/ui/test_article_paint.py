@@ -116,3 +116,26 @@ def test_the_label_name_is_written_under_the_span(qtbot: QtBot) -> None:
     before = blue_below()
     view.update_marks(added=[BMW])
     assert blue_below() > before + 20  # the name's chip in ORG's colour
+
+
+def test_each_text_goes_into_a_new_document_with_the_same_settings(qtbot: QtBot) -> None:
+    import shiboken6
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    view = shown(qtbot, [], [])
+    first = view.document()
+    settings = (first.documentMargin(), first.defaultFont(), first.defaultTextOption().wrapMode())
+    other = Document(2, "BYD liefert Zellen.", tokenize("BYD liefert Zellen.", "de"), "de", "",
+                     "", {}, TOKENIZER_VERSION)  # fmt: skip
+    view.show_document(other, [Span(0, 3, "ORG")], [])
+    second = view.document()
+    assert second is not first and second.toPlainText() == other.text
+    assert (
+        second.documentMargin(),
+        second.defaultFont(),
+        second.defaultTextOption().wrapMode(),
+    ) == settings
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert not shiboken6.isValid(first)  # the replaced document is gone, not leaked
+    filled = fill_at(view, Span(0, 3, "ORG"))  # and the new one is painted
+    assert filled != view.palette().base().color() and filled.blue() > filled.red()
