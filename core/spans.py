@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import overload
 
@@ -90,6 +91,23 @@ class Span:
 
     def overlaps(self, other: Span) -> bool:
         return self.start < other.end and other.start < self.end
+
+
+def touching(spans: Sequence[Span], start: int, end: int, longest: int) -> Sequence[Span]:
+    """The part of ``spans`` (sorted by start, none longer than ``longest``) that can touch
+    ``[start, end]``: two bisects, so a caret on a 20,000-span article looks at a few spans,
+    not all of them. Filter it as the whole list would be (``find_span``, ``overlaps``)."""
+    first = bisect_left(spans, start - longest, key=_start)
+    last = bisect_right(spans, end, key=_start)
+    return spans[first:last]
+
+
+def longest_of(spans: Iterable[Span]) -> int:
+    return max((s.end - s.start for s in spans), default=0)
+
+
+def _start(span: Span) -> int:
+    return span.start
 
 
 def find_span(spans: Sequence[Span], start: int, end: int) -> Span | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.spans import PackedTokens, Span, Token, find_span
+from core.spans import PackedTokens, Span, Token, find_span, longest_of, touching
 from core.tokens import snap_to_tokens, token_index
 
 SPANS = [Span(0, 3, "ORG"), Span(4, 10, "LOC"), Span(12, 15, "ORG")]
@@ -51,3 +51,19 @@ def test_packed_tokens_read_as_the_list_they_were_made_from() -> None:
     # What the window does with them: bisect without making every token.
     assert snap_to_tokens(packed, 25, 26) == (24, 28)
     assert token_index(packed, 9, 19) == (2, 4)
+
+
+def test_touching_finds_what_a_scan_of_all_spans_would() -> None:
+    spans = sorted(
+        [Span(0, 4, "ORG"), Span(2, 30, "LOC"), Span(10, 14, "ORG"), Span(31, 35, "DATE"),
+         Span(35, 40, "ORG"), Span(60, 61, "MONEY")],
+        key=lambda s: (s.start, s.end, s.label),
+    )  # fmt: skip
+    longest = longest_of(spans)
+    for start in range(0, 65):
+        for end in range(start, min(start + 12, 65)):
+            near = touching(spans, start, end, longest)
+            assert find_span(near, start, end) == find_span(spans, start, end)
+            probe = Span(start, max(end, start + 1), "X")
+            assert [s for s in near if s.overlaps(probe)] == [s for s in spans if s.overlaps(probe)]
+    assert len(touching(spans, 61, 61, longest)) < len(spans)  # far from the long one

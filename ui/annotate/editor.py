@@ -18,7 +18,7 @@ from PySide6.QtGui import QUndoStack
 from core.documents import Document, Status
 from core.edits import apply_to_sorted, span_key
 from core.marks import ordered_marks, suggestion_changes, visible_suggestions
-from core.spans import Span, find_span
+from core.spans import Span, find_span, longest_of, touching
 from core.tokens import MisalignedSpanError, snap_to_tokens
 from storage.repository import ProjectRepository, StorageError
 from ui.widgets.commands import Change, SpanEdit, StatusEdit, UndoableEdit
@@ -59,6 +59,7 @@ class AnnotationEditor(QObject):
         self.rejected: list[Span] = []
         self.all_suggestions: list[Span] = []
         self.suggestions: list[Span] = []
+        self._longest = 0  # no span or suggestion is longer: how far back a lookup looks
 
     @property
     def read_only(self) -> bool:
@@ -103,6 +104,7 @@ class AnnotationEditor(QObject):
         delta = change.delta
         if document_id == self.document_id and delta:
             apply_to_sorted(self.spans, delta.removed, delta.added)
+            self._longest = max(self._longest, longest_of(delta.added))
             apply_to_sorted(self.rejected, delta.unrejected, delta.rejected)
             hidden: list[Span] = []
             shown: list[Span] = []
@@ -134,6 +136,7 @@ class AnnotationEditor(QObject):
         self._refresh_suggestions()
 
     def _refresh_suggestions(self) -> None:
+        self._longest = max(longest_of(self.spans), longest_of(self.all_suggestions))
         if self.read_only:
             self.suggestions = []
         else:
@@ -141,12 +144,18 @@ class AnnotationEditor(QObject):
 
     # -- queries -------------------------------------------------------------------------
 
+    def _near(self, spans: Sequence[Span], start: int, end: int) -> Sequence[Span]:
+        """The spans (sorted by start) that can touch ``[start, end]``, by bisection."""
+        return touching(spans, start, end, self._longest)
+
     def span_at(self, start: int, end: int | None = None) -> Span | None:
         """The confirmed span under a caret (or touching a selection)."""
-        return find_span(self.spans, start, start if end is None else end)
+        end = start if end is None else end
+        return find_span(self._near(self.spans, start, end), start, end)
 
     def suggestion_at(self, start: int, end: int | None = None) -> Span | None:
-        return find_span(self.suggestions, start, start if end is None else end)
+        end = start if end is None else end
+        return find_span(self._near(self.suggestions, start, end), start, end)
 
     def ordered_marks(self) -> list[Span]:
         """Spans and suggestions in text order, for Tab and Shift+Tab."""
@@ -188,7 +197,7 @@ class AnnotationEditor(QObject):
             if target is None:
                 self.message.emit("Select some text first, then press a label key.")
                 return False
-            if target in self.spans:
+            if target in self._near(self.spans, target.start, target.end):
                 return self._relabel(target, label)
             start, end = target.start, target.end
         snapped = snap_to_tokens(self.document.tokens, start, end)
@@ -196,10 +205,11 @@ class AnnotationEditor(QObject):
             self.message.emit("The selection holds no token.")
             return False
         span = Span(snapped[0], snapped[1], label)
-        same = next((s for s in self.spans if (s.start, s.end) == snapped), None)
+        near = self._near(self.spans, *snapped)
+        same = next((s for s in near if (s.start, s.end) == snapped), None)
         if same is not None:  # the selection is a span (as after a resize): relabel it
             return self._relabel(same, label)
-        clashes = [s for s in self.spans if s.overlaps(span)]
+        clashes = [s for s in near if s.overlaps(span)]
         if clashes and not replace:
             return clashes
         text = self.document.text[span.start : span.end]
@@ -253,7 +263,7 @@ class AnnotationEditor(QObject):
         rejected = set(map(span_key, self.rejected))
         return [
             s
-            for s in self.all_suggestions
+            for s in self._near(self.all_suggestions, span.start, span.end)
             if s.overlaps(span)
             and span_key(s) not in rejected
             and ((s.start, s.end) == (span.start, span.end) or s.source == span.source)
@@ -264,8 +274,8 @@ class AnnotationEditor(QObject):
         accepts it with the new edges (one undo step)."""
         if self.document is None:
             return None
-        suggested = span not in self.spans
-        if suggested and span not in self.suggestions:
+        suggested = span not in self._near(self.spans, span.start, span.end)
+        if suggested and span not in self._near(self.suggestions, span.start, span.end):
             return None
         tokens = self.document.tokens
         first = bisect_left(tokens, span.start, key=lambda t: t.start)
@@ -274,7 +284,7 @@ class AnnotationEditor(QObject):
         if first < 0 or last >= len(tokens) or last < first:
             return None
         new = Span(tokens[first].start, tokens[last].end, span.label, span.source)
-        if any(s.overlaps(new) for s in self.spans if s != span):
+        if any(s.overlaps(new) for s in self._near(self.spans, new.start, new.end) if s != span):
             self.message.emit("The span would overlap its neighbour.")
             return None
         text = f"Accept {span.label} resized" if suggested else f"Resize {span.label}"
