@@ -30,6 +30,7 @@ from storage.document_scores import DocumentScores, order_by
 from storage.engine import is_sqlite, make_engine, project_url
 from storage.integrity import check_project
 from storage.migrate import upgrade
+from storage.notes import NoteStore
 from storage.repository_base import (
     CorruptProjectError,
     StorageError,
@@ -62,6 +63,7 @@ _TOKEN_CACHE_SIZE = 16
 
 
 class ProjectRepository(
+    NoteStore,
     LabelSchemeStore,
     SuggestionCache,
     Statistics,
