@@ -14,7 +14,7 @@ from __future__ import annotations
 import itertools
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 
 from PySide6.QtCore import QObject, Signal
@@ -22,6 +22,7 @@ from PySide6.QtGui import QUndoStack
 
 from core.documents import Annotation, Document
 from core.marks import ordered_marks
+from core.notes import VersionNote
 from core.review import ReviewSpan, compare_versions, premerge
 from core.spans import Span, find_span
 from core.tokens import MisalignedSpanError, snap_to_tokens
@@ -130,6 +131,7 @@ class ReviewDocument:
     versions: dict[str, list[Span]]
     gold: Annotation | None
     sources: list[str]
+    notes: dict[str, VersionNote] = field(default_factory=dict)  # the versions' notes
 
 
 def read_review_document(repo: ProjectRepository, document_id: int) -> ReviewDocument:
@@ -139,7 +141,8 @@ def read_review_document(repo: ProjectRepository, document_id: int) -> ReviewDoc
     versions = {name: list(a.spans) for name, a in repo.versions(document_id).items()}
     gold = repo.gold(document_id)
     sources = list(repo.gold_info(document_id)[1]) if gold is not None else []
-    return ReviewDocument(document, versions, gold, sources)
+    notes = {name: note for name, note in repo.notes(document_id).items() if name in versions}
+    return ReviewDocument(document, versions, gold, sources, notes)
 
 
 class ReviewEditor(QObject):
@@ -161,6 +164,7 @@ class ReviewEditor(QObject):
         self.gold: list[Span] = []
         self.sources: list[str] = []
         self.has_gold = False
+        self.notes: dict[str, VersionNote] = {}  # the annotators' comments and flags
         self._dropped: dict[int, set[Key]] = {}  # per document, as stored with its gold
 
     @property
@@ -197,6 +201,7 @@ class ReviewEditor(QObject):
         self.has_gold = gold is not None
         self.gold = sorted(gold.spans, key=key) if gold is not None else []
         self.sources = list(loaded.sources)
+        self.notes = dict(loaded.notes)
         self._dropped[document_id] = {key(s) for s in gold.rejected} if gold is not None else set()
         self.document_opened.emit(document_id)
         if premerge and gold is None and self.versions:

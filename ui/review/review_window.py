@@ -255,7 +255,10 @@ class ReviewWindow(QMainWindow):
         title = escape(document.title) if document else ""
         versions = ", ".join(editor.annotators) or "no versions"
         state = "gold version" if editor.has_gold else "no gold version yet"
-        self.heading.setText(f"<b>{title}</b> — {escape(versions)} — {state}")
+        notes = "".join(
+            f"<br>{escape(name)}: {escape(note.describe())}" for name, note in editor.notes.items()
+        )
+        self.heading.setText(f"<b>{title}</b> — {escape(versions)} — {state}{notes}")
 
     def on_refresh_queue(self) -> None:
         self.queue.refresh_filters()
