@@ -110,3 +110,17 @@ def test_version_note_is_exported_in_every_format(tmp_path: Path) -> None:
     assert [r.text.split()[0] for r in records] == ["CATL"]  # the comment lines are no tokens
     [plain] = [json.loads(line) for line in (tmp_path / "ben.jsonl").read_text().splitlines()]
     assert "version_note" not in plain["meta"]  # a version without a note carries none
+
+
+def test_version_note_is_in_the_spacy_docs_user_data(tmp_path: Path) -> None:
+    from spacy.tokens import DocBin
+    from spacy.vocab import Vocab
+
+    path = tmp_path / "p.kathode"
+    doc = make(path)
+    with ProjectRepository.open(path) as repo:
+        repo.set_note(doc, "ana", VersionNote("check", "unsure"))
+        export_project(repo, ExportOptions(format="spacy", out=tmp_path / "bins", dev_fraction=0.0))
+    docs = list(DocBin().from_disk(tmp_path / "bins" / "train.spacy").get_docs(Vocab()))
+    notes = sorted(str(d.user_data.get("version_note")) for d in docs)
+    assert notes == ["None", str({"flag": "unsure", "comment": "check"})]
