@@ -185,6 +185,8 @@ class ExportDialog(QDialog):
         self.dev_fraction_spin.setSingleStep(0.05)
         self.dev_fraction_spin.setValue(0.2)
         self.seed_spin.setRange(0, 2**31 - 1)
+        # Wide enough for a documents folder and a file name, seen whole.
+        self.destination_edit.setMinimumWidth(self.fontMetrics().averageCharWidth() * 56)
         destination = QHBoxLayout()
         destination.addWidget(self.destination_edit, 1)
         destination.addWidget(self.browse_button)

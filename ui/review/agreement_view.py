@@ -320,10 +320,11 @@ class AgreementView(QDialog):
         palette = self.palette()
         text = palette.color(QPalette.ColorRole.Text)
         self.label_plot.setBackground(palette.color(QPalette.ColorRole.Base))
-        item.setTitle(
-            "F1 per label (marks matched by the other annotator / marks)",
-            color=text.name(),
-            size="11pt",
+        item.setTitle("F1 per label (matched / marks)", color=text.name(), size="11pt")
+        self.label_plot.setToolTip(
+            "Each label's F1 with the counts behind it: of all the spans with this label in "
+            "pairs of versions (each version counted once per pair), how many the other "
+            "version of the pair marked exactly the same."
         )
         scheme = self._scheme
         colours = {label.name: label.colour for label in scheme}

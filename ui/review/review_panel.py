@@ -164,7 +164,7 @@ class ReviewPanel(QWidget):
             (1, "ana, ben"),
             (2, metrics.horizontalAdvance(agreement) + ICON_ROOM),
             (3, max((d.value for d in Decision), key=len)),
-        ))  # fmt: skip
+        ), stretch_characters=16)  # fmt: skip
         choices = QGridLayout()
         choices.addWidget(QLabel("Version:", self), 0, 0)
         choices.addWidget(self.version, 0, 1)

@@ -89,7 +89,7 @@ class ReviewWindow(QMainWindow):
         shares of the width the window really got; the article keeps the rest."""
         width = self.width()
         queue = min(max(self.queue.needed_width, int(width * 0.18)), int(width * 0.3))
-        panel = min(max(self.panel.needed_width, int(width * 0.25)), int(width * 0.36))
+        panel = min(max(self.panel.needed_width, int(width * 0.25)), int(width * 0.38))
         self.splitter.setSizes([queue, width - queue - panel, panel])
 
     @property

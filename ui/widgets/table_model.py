@@ -61,11 +61,16 @@ def column_width(table: QTableView, column: int, width: int | str) -> int:
     return max(width, heading) + CELL_PADDING
 
 
-def configure_list_table(table: QTableView, widths: Sequence[tuple[int, int | str]]) -> int:
+def configure_list_table(
+    table: QTableView,
+    widths: Sequence[tuple[int, int | str]],
+    stretch_characters: int = STRETCH_CHARACTERS,
+) -> int:
     """Rows selected whole, one at a time; column 0 stretches, the others get fixed widths
     (pixels, or a sample text measured in the table's font), never narrower than their
-    headings. Returns the width the table needs to show every column whole, for the
-    window's splitter to give it when the screen has room: one rule for every list.
+    headings; column 0 keeps ``stretch_characters``. Returns the width the table needs to
+    show every column whole, for the window's splitter to give it when the screen has room:
+    one rule for every list.
 
     Sizing columns to their contents would read every row on each change, so it is avoided.
     """
@@ -81,7 +86,7 @@ def configure_list_table(table: QTableView, widths: Sequence[tuple[int, int | st
         size = column_width(table, column, width)
         header.resizeSection(column, size)
         total += size
-    stretch = table.fontMetrics().averageCharWidth() * STRETCH_CHARACTERS + CELL_PADDING
+    stretch = table.fontMetrics().averageCharWidth() * stretch_characters + CELL_PADDING
     scrollbar = table.verticalScrollBar().sizeHint().width()
     table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
     table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
