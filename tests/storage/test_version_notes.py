@@ -17,7 +17,10 @@ from storage.engine import make_engine
 from storage.exporter import ExportOptions, export_project
 from storage.migrate import current_revision, upgrade
 from storage.repository import ProjectRepository
+from storage.repository_base import PermissionDeniedError
 from tests.storage.conftest import new_document
+from tests.storage.test_team import as_login
+from tests.storage.test_team import team as pg_team  # noqa: F401 (a fixture)
 
 TEXT = "CATL liefert Zellen an BMW."
 
@@ -124,3 +127,21 @@ def test_version_note_is_in_the_spacy_docs_user_data(tmp_path: Path) -> None:
     docs = list(DocBin().from_disk(tmp_path / "bins" / "train.spacy").get_docs(Vocab()))
     notes = sorted(str(d.user_data.get("version_note")) for d in docs)
     assert notes == ["None", str({"flag": "unsure", "comment": "check"})]
+
+
+@pytest.mark.postgres
+def test_version_note_on_a_team_project_is_each_persons_own(
+    pg_team: tuple[str, dict[str, str]],  # noqa: F811 (the imported fixture)
+) -> None:
+    """On PostgreSQL the note is guarded like the spans: another login cannot change it."""
+    url, names = pg_team
+    ana, ben = names["ana"], names["ben"]
+    with as_login(url, ana) as repo:
+        [doc] = repo.document_ids()
+        repo.set_note(doc, ana, VersionNote("mine", "unsure"))
+    with as_login(url, ben) as repo:
+        with pytest.raises(PermissionDeniedError):
+            repo.set_note(doc, ana, VersionNote("not mine"))
+        assert repo.note(doc, ana) == VersionNote("mine", "unsure")
+        repo.set_note(doc, ben, VersionNote(flag="bad text"))
+        assert set(repo.notes(doc)) == {ana, ben}
