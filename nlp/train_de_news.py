@@ -44,7 +44,7 @@ log = logging.getLogger("nlp.train_de_news")
 
 MODULE = "nlp.train_de_news"
 MODEL_NAME = "de-news"
-MODEL_VERSION = "1.2.0"
+MODEL_VERSION = "1.1.0"
 DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "germeval2014"
 LABELS = tuple(GERMEVAL_LABELS.values())
 ATTRIBUTION = (
