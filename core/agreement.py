@@ -186,6 +186,9 @@ class AgreementReport:
     pairs: list[PairAgreement]
     labels: dict[str, float]
     documents: dict[int, dict[str, float]]
+    # Per label, the counts behind its F1 (= matched / marks): marks matched by the other
+    # version of a pair, and all marks, each version's spans counted once per pair.
+    label_counts: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -297,6 +300,7 @@ def agreement(documents: Documents) -> AgreementReport:
         pairs=pair_results,
         labels={label: 2 * label_tp[label] / label_spans[label] for label in sorted(label_spans)},
         documents=per_document,
+        label_counts={label: (2 * label_tp[label], label_spans[label]) for label in label_spans},
     )
 
 

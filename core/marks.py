@@ -135,11 +135,30 @@ def ordered_marks(*sorted_lists: Sequence[Span]) -> list[Span]:
     return list(merge(*sorted_lists, key=span_key))
 
 
-def next_mark(marks: Sequence[Span], start: int, end: int, step: int) -> Span | None:
+def next_mark(
+    marks: Sequence[Span], start: int, end: int, step: int, current: Span | None = None
+) -> Span | None:
     """The mark Tab (``step`` > 0) or Shift+Tab goes to from the selection ``[start, end)``,
-    wrapping around at either end. From a bare caret the mark starting right there is first."""
+    wrapping around at either end. From a bare caret the mark starting right there is first.
+
+    ``current`` is the mark the selection was last put on (by Tab or a decision): when the
+    selection still covers exactly its extent, Tab goes on from it in ``marks``' order, so
+    a second mark at the same place (another label) is reached too; when ``current`` has
+    left ``marks`` (it was decided), the marks at its place come first.
+    """
     if not marks:
         return None
+    if current is not None and (current.start, current.end) == (start, end):
+        k = span_key(current)
+        i = bisect_left(marks, k, key=span_key)
+        present = i < len(marks) and span_key(marks[i]) == k
+        if step > 0:
+            if present:
+                i += 1
+            else:
+                i = bisect_left(marks, start, key=_start)
+            return marks[i] if i < len(marks) else marks[0]
+        return marks[i - 1] if i else marks[-1]
     if step > 0:
         first = start if start == end else start + 1
         i = bisect_left(marks, first, key=_start)

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 from core.exports.atomic import AtomicFile, commit_all
 from core.exports.overlaps import non_overlapping
 from core.exports.record import ExportRecord, Written
+from core.notes import META_KEY as NOTE_META_KEY
 from core.spans import Span
 
 if TYPE_CHECKING:
@@ -116,14 +117,18 @@ class DocBinWriter:
         self.folder = Path(folder)
         self._dev_documents = dev_documents
         self._vocab = Vocab()
-        self._train = DocBin(attrs=_ATTRS, store_user_data=False)
-        self._dev = DocBin(attrs=_ATTRS, store_user_data=False)
+        # user_data carries a version's note (core.notes), when it has one.
+        self._train = DocBin(attrs=_ATTRS, store_user_data=True)
+        self._dev = DocBin(attrs=_ATTRS, store_user_data=True)
         self.train_docs = 0
         self.dev_docs = 0
 
     def add(self, record: ExportRecord) -> Written:
         kept, dropped = non_overlapping(record.spans)
         doc = training_doc(self._vocab, record.text, record.token_offsets, kept)
+        note = record.meta.get(NOTE_META_KEY)
+        if note:
+            doc.user_data[NOTE_META_KEY] = dict(note)
         if record.document_id in self._dev_documents:
             self._dev.add(doc)
             self.dev_docs += 1

@@ -8,6 +8,10 @@ Rules on top of spaCy's defaults, in both languages:
 * hyphenated compounds split at every hyphen between letters or digits
   (``Lithium-Eisenphosphat-Batterien`` -> ``Lithium - Eisenphosphat - Batterien``,
   ``4680er-Zellen`` -> ``4680er - Zellen``), so a part can be marked on its own;
+* German elision hyphens (Ergänzungsstrich) are their own token, trailing or leading
+  (``Separatoren-, Elektrolyt- und Anodenmaterial`` -> ``Separatoren - , Elektrolyt - und``;
+  ``Förderung und -verarbeitung`` -> ``- verarbeitung``), so the word before or after them
+  can be marked without the hyphen;
 * acronym genitives and plurals split off their ``s`` (``GMs`` -> ``GM s``, ``CATLs``);
 * a number glued to a unit splits (``40GWh`` -> ``40 GWh``, ``$1.5bn`` -> ``1.5 bn``), while
   compound units stay one token (``Wh/kg``, ``kWh/kg``, ``km/h``, ``€/kWh``) and German
@@ -16,7 +20,7 @@ Rules on top of spaCy's defaults, in both languages:
   keeps ordinals such as ``23.`` whole, but a year with a period ends a sentence.
 
 Version history: ``kathode-tok-1`` first rules; ``kathode-tok-2`` splits ``2030.`` and
-``1.5bn``.
+``1.5bn``; ``kathode-tok-3`` splits elision hyphens (``Elektrolyt- und``).
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
-TOKENIZER_VERSION = "kathode-tok-2"
+TOKENIZER_VERSION = "kathode-tok-3"
 LANGUAGES = ("de", "en")
 
 HYPHENS = r"\-–‑"
@@ -55,17 +59,20 @@ def _customise(nlp: Language) -> None:
     from spacy.lang.char_classes import ALPHA
     from spacy.symbols import ORTH
     from spacy.tokenizer import Tokenizer
-    from spacy.util import compile_infix_regex, compile_suffix_regex
+    from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
 
     tokenizer = nlp.tokenizer
     assert isinstance(tokenizer, Tokenizer)
     infixes = [*(nlp.Defaults.infixes or ()), rf"(?<=[{ALPHA}0-9])[{HYPHENS}](?=[{ALPHA}0-9])"]
     tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    prefixes = [*(nlp.Defaults.prefixes or ()), rf"[{HYPHENS}](?=[{ALPHA}])"]  # -verarbeitung
+    tokenizer.prefix_search = compile_prefix_regex(prefixes).search
     units = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
     suffixes = [
         *(nlp.Defaults.suffixes or ()),
         r"(?<=[A-Z][A-Z])s",  # GMs -> GM s, CATLs -> CATL s
         rf"(?<=[0-9])(?:{units})",
+        rf"(?<=[{ALPHA}0-9])[{HYPHENS}]",  # Elektrolyt- und -> Elektrolyt - und
         r"(?<=[0-9]{4})\.",  # a year ends the sentence: "bis 2030." -> 2030 . (German)
     ]
     tokenizer.suffix_search = compile_suffix_regex(suffixes).search

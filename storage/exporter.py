@@ -29,8 +29,10 @@ from core.exports.prodigy import prodigy_line
 from core.exports.record import ExportRecord, ExportWriter, Written
 from core.exports.split import dev_documents
 from core.exports.writers import ConllWriter, LinesWriter
+from core.notes import META_KEY as NOTE_META_KEY
 from core.spans import Span
 from storage import models as m
+from storage.notes import note_of
 from storage.repository import ProjectRepository
 from storage.review import GOLD as GOLD_KIND
 from storage.review import PERSON as PERSON_KIND
@@ -274,6 +276,8 @@ def record_pages(
             d.c.text,
             d.c.tokens,
             d.c.meta,
+            a.c.comment,
+            a.c.flag,
         )
         .select_from(annotations_joined().join(d, d.c.id == a.c.document_id))
         .where(*where)
@@ -296,7 +300,7 @@ def record_pages(
                 annotator=annotator,
                 session=session,
                 timestamp=_unix_seconds(updated_at),
-                meta=meta or {},
+                meta=_with_note(meta, comment, flag),
             )
             for (
                 annotation_id,
@@ -308,9 +312,22 @@ def record_pages(
                 text,
                 tokens,
                 meta,
+                comment,
+                flag,
             ) in rows
         ]
         after = rows[-1][0]
+
+
+def _with_note(
+    meta: dict[str, Any] | None, comment: str | None, flag: str | None
+) -> dict[str, Any]:
+    """The document's meta, with the version's note under ``version_note`` when it has one
+    (every format writes the meta: JSONL's ``meta``, doccano's keys, CoNLL comment lines)."""
+    note = note_of(comment, flag)
+    if note.empty:
+        return meta or {}
+    return {**(meta or {}), NOTE_META_KEY: note.as_meta()}
 
 
 def _spans_of(

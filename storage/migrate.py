@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS = Path(__file__).with_name("migrations")
-HEAD = "0006"
+HEAD = "0007"
 # Kathode's version (pyproject.toml's, a test keeps them equal), named when a project needs
 # a newer one.
 KATHODE_VERSION = "0.1.0"

@@ -130,6 +130,9 @@ class AnnotationRow(Base):
     session: Mapped[str | None] = mapped_column(String(200), default=None)
     # Who settled a gold version; None on people's own versions.
     reviewer: Mapped[str | None] = mapped_column(String(200), default=None)
+    # The version's note (migration 0007): free text, and one of core.notes.FLAGS.
+    comment: Mapped[str | None] = mapped_column(Text, default=None)
+    flag: Mapped[str | None] = mapped_column(String(32), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -30,6 +30,7 @@ from storage.document_scores import DocumentScores, order_by
 from storage.engine import is_sqlite, make_engine, project_url
 from storage.integrity import check_project
 from storage.migrate import upgrade
+from storage.notes import NoteStore
 from storage.repository_base import (
     CorruptProjectError,
     StorageError,
@@ -62,6 +63,7 @@ _TOKEN_CACHE_SIZE = 16
 
 
 class ProjectRepository(
+    NoteStore,
     LabelSchemeStore,
     SuggestionCache,
     Statistics,
@@ -219,9 +221,10 @@ class ProjectRepository(
         status: Status | None = None,
         search: str = "",
         entity_search: str = "",
+        flag: str | None = None,
     ) -> int:
         with self.reading() as s:
-            query = self._queue_query(s, annotator, status, search, entity_search)
+            query = self._queue_query(s, annotator, status, search, entity_search, flag)
             return s.scalar(select(func.count()).select_from(query.subquery())) or 0
 
     def list_documents(
@@ -234,14 +237,16 @@ class ProjectRepository(
         search: str = "",
         entity_search: str = "",
         order: str = "in_order",
+        flag: str | None = None,
     ) -> list[DocumentSummary]:
         """One page of the document queue as this annotator sees it; no texts are loaded.
 
         ``search`` looks in the texts, ``entity_search`` in the text of anyone's spans;
-        ``order`` is one of :data:`storage.document_scores.QUEUE_ORDERS`.
+        ``order`` is one of :data:`storage.document_scores.QUEUE_ORDERS`; ``flag`` keeps the
+        documents whose version by this annotator carries that flag.
         """
         with self.reading() as s:
-            query = self._queue_query(s, annotator, status, search, entity_search)
+            query = self._queue_query(s, annotator, status, search, entity_search, flag)
             rows = s.execute(order_by(query, order).offset(offset).limit(limit))
             return [
                 DocumentSummary(r.id, r.title, r.language, Status(r.status or "open"), r.spans)
@@ -260,11 +265,22 @@ class ProjectRepository(
             )
 
     def _queue_query(
-        self, s: Session, annotator: str, status: Status | None, search: str, entity_search: str
+        self,
+        s: Session,
+        annotator: str,
+        status: Status | None,
+        search: str,
+        entity_search: str,
+        flag: str | None = None,
     ) -> Any:
         annotator_id = s.scalar(select(m.AnnotatorRow.id).where(m.AnnotatorRow.name == annotator))
         annotation = (
-            select(m.AnnotationRow.id, m.AnnotationRow.document_id, m.AnnotationRow.status)
+            select(
+                m.AnnotationRow.id,
+                m.AnnotationRow.document_id,
+                m.AnnotationRow.status,
+                m.AnnotationRow.flag,
+            )
             .where(m.AnnotationRow.annotator_id == (annotator_id or -1))
             .subquery()
         )
@@ -284,6 +300,8 @@ class ProjectRepository(
             query = query.where(or_(annotation.c.status.is_(None), annotation.c.status == "open"))
         elif status is not None:
             query = query.where(annotation.c.status == status.value)
+        if flag is not None:
+            query = query.where(annotation.c.flag == flag)
         if search:
             query = query.where(m.DocumentRow.text.contains(search, autoescape=True))
         if entity_search:

@@ -7,6 +7,9 @@ IOB cannot express overlapping entities: those are resolved by
 :func:`core.exports.overlaps.non_overlapping` and the dropped spans reported. Whitespace inside
 a label becomes ``_``.
 
+A version's note (comment and flag) comes first as ``# flag = …`` and ``# comment = …``
+lines, which CoNLL readers (Kathode's too) pass over as comments.
+
 With ``sentences=True`` a blank line also separates sentences: a sentence ends after a token
 ``.``, ``!`` or ``?`` followed by a token that starts with an upper-case letter, or wherever the
 text between two tokens holds a newline, but never inside an entity.
@@ -18,6 +21,7 @@ from collections.abc import Sequence
 
 from core.exports.overlaps import non_overlapping
 from core.exports.record import ExportRecord, Written, token_range
+from core.notes import META_KEY as NOTE_META_KEY
 from core.spans import Span
 
 SENTENCE_ENDS = frozenset({".", "!", "?"})
@@ -53,7 +57,20 @@ def conll_block(record: ExportRecord, *, sentences: bool = False) -> tuple[str, 
         lines.extend(f"{piece}\t{inside}" for piece in pieces[1:])
         previous_end, previous_word = end, pieces[-1]
     block = "\n".join(lines) + "\n\n" if lines else ""
+    if block:
+        block = _note_lines(record) + block
     return block, Written(len(kept), tuple(dropped), skipped)
+
+
+def _note_lines(record: ExportRecord) -> str:
+    note = record.meta.get(NOTE_META_KEY)
+    if not isinstance(note, dict):
+        return ""
+    return "".join(
+        f"# {key} = {' '.join(str(note[key]).split())}\n"
+        for key in ("flag", "comment")
+        if key in note
+    )
 
 
 def _tags(record: ExportRecord, kept: Sequence[Span]) -> list[str]:

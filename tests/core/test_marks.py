@@ -94,3 +94,19 @@ def test_marks_next_mark_wraps_and_starts_at_the_caret() -> None:
     assert next_mark(marks, 8, 11, -1) == marks[0]
     assert next_mark(marks, 0, 2, -1) == marks[2]
     assert next_mark([], 0, 0, 1) is None
+
+
+def test_marks_next_mark_reaches_a_second_mark_at_the_same_place() -> None:
+    loc, org = Span(34, 40, "LOC"), Span(34, 40, "ORG")
+    date = Span(46, 50, "DATE")
+    marks = ordered_marks([loc, org, date])
+    assert next_mark(marks, 34, 40, 1, current=loc) == org  # not past the place
+    assert next_mark(marks, 34, 40, 1, current=org) == date
+    assert next_mark(marks, 34, 40, -1, current=org) == loc
+    # LOC was decided (left the marks): Tab goes to what is still open at its place.
+    assert next_mark([org, date], 34, 40, 1, current=loc) == org
+    assert next_mark(ordered_marks([Span(34, 40, "CHEMISTRY"), date]), 34, 40, 1, current=loc) == (
+        Span(34, 40, "CHEMISTRY")
+    )
+    # A selection moved away from the current mark: the plain rule.
+    assert next_mark(marks, 35, 36, 1, current=loc) == date

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from pytestqt.qtbot import QtBot
 
 from core.documents import Status
@@ -42,6 +43,7 @@ def view(qtbot: QtBot, repo: ProjectRepository) -> AgreementView:
     dialog = AgreementView(repo)
     qtbot.addWidget(dialog)
     dialog.show()
+    qtbot.waitUntil(lambda: dialog.report is not None)  # computed off the GUI thread
     return dialog
 
 
@@ -80,6 +82,7 @@ def test_agreement_view_label_bars_and_quality_after_a_review(
     battery = repo.document_ids()[0]
     repo.save_gold(battery, "rita", [Span(0, 4, "ORG"), Span(27, 30, "ORG")], ["ana", "cem"])
     qtbot.mouseClick(view.refresh_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not view.loading)
     quality = repo.annotator_quality()
     assert not view.quality_table.isHidden()
     model = view.quality_model
@@ -94,14 +97,67 @@ def test_agreement_view_label_bars_and_quality_after_a_review(
 
 
 def test_agreement_view_models_pass_the_model_tester(
-    qtmodeltester: Any, view: AgreementView, repo: ProjectRepository
+    qtbot: QtBot, qtmodeltester: Any, view: AgreementView, repo: ProjectRepository
 ) -> None:
     qtmodeltester.check(view.pair_model)
     repo.save_gold(repo.document_ids()[0], "rita", [Span(0, 4, "ORG")], ["ben"])
-    view.refresh()
+    with qtbot.waitSignal(view.reader.finished):
+        view.refresh()
     qtmodeltester.check(view.quality_model)
 
 
 def test_agreement_view_figures_that_cannot_be_computed_read_n_a() -> None:
     assert number(float("nan")) == "n/a"
     assert number(0.5) == "0.50"
+
+
+def test_agreement_view_label_figures_show_the_counts_behind_them(view: AgreementView) -> None:
+    """ORG: ana-ben share CATL, ana-cem CATL and BMW, ben-cem CATL (Sweden: Northvolt), so
+    10 of 14 marks found their match; LOC only in ana's and ben's Sweden: 2 of 4 (Munich
+    LOC by ana alone); DATE: cem's alone, 0 of 2."""
+    report = view.repo.agreement_report()
+    assert view.label_figure("DATE") == "0.00 (0/2)"
+    assert report.label_counts["DATE"] == (0, 2)
+    for name, f1 in report.labels.items():
+        matched, marks = report.label_counts[name]
+        assert f1 == pytest.approx(matched / marks)
+        assert view.label_figure(name) == f"{f1:.2f} ({matched}/{marks})"
+
+
+def test_agreement_view_fits_the_screen(view: AgreementView) -> None:
+    screen = view.screen().availableGeometry()
+    assert view.width() <= screen.width() and view.height() <= screen.height()
+
+
+def test_agreement_view_computes_off_the_gui_thread(
+    qtbot: QtBot, repo: ProjectRepository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The report is computed on a worker while the dialog keeps handling events; the
+    result arrives through a signal."""
+    release = threading.Event()
+    threads: list[int] = []
+    compute = ProjectRepository.agreement_report
+
+    def slow_report(self: ProjectRepository, **kwargs: Any) -> Any:
+        threads.append(threading.get_ident())
+        assert release.wait(10)
+        return compute(self, **kwargs)
+
+    monkeypatch.setattr(ProjectRepository, "agreement_report", slow_report)
+    dialog = AgreementView(repo)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.loading and "Computing agreement" in dialog.summary.text()
+    assert not dialog.refresh_button.isEnabled()
+    ticks: list[int] = []
+    timer = QTimer(dialog)
+    timer.timeout.connect(lambda: ticks.append(1))
+    timer.start(10)
+    qtbot.waitUntil(lambda: len(ticks) >= 5)  # the GUI thread runs while the worker waits
+    assert dialog.report is None
+    with qtbot.waitSignal(dialog.reader.finished, timeout=10_000):
+        release.set()
+    timer.stop()
+    assert threads and threads[0] != threading.get_ident()
+    assert dialog.report is not None and dialog.refresh_button.isEnabled()
+    assert "Overall" in dialog.summary.text()

@@ -6,19 +6,20 @@ import json
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import get_args
 
 import pytest
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import QStandardPaths, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from pytestqt.qtbot import QtBot
 
 from core.documents import Status
 from core.spans import Span
-from storage.exporter import ExportCancelled, ExportOptions, ExportSummary
+from storage.exporter import ExportCancelled, ExportOptions, ExportSummary, Format
 from storage.repository import ProjectRepository
 from tests.storage.conftest import new_document
 from ui.dialogs import export_dialog
-from ui.dialogs.export_dialog import ExportDialog
+from ui.dialogs.export_dialog import EXPORT_FORMATS, ExportDialog, documents_folder, renamed_for
 
 TEXTS = ["CATL baut in Arnstadt ein Werk.", "GM kauft LFP-Zellen von CATL."]
 
@@ -57,9 +58,9 @@ def test_export_dialog_writes_jsonl_off_the_gui_thread(
     qtbot: QtBot, repo: ProjectRepository, tmp_path: Path
 ) -> None:
     dialog = open_dialog(qtbot, repo)
-    assert dialog.destination_edit.text() == str(tmp_path / "battery.jsonl")
+    assert dialog.destination_edit.text() == str(documents_folder() / "battery.jsonl")
     choose(dialog, "conll")
-    assert dialog.destination_edit.text() == str(tmp_path / "battery.conll")
+    assert dialog.destination_edit.text() == str(documents_folder() / "battery.conll")
     assert dialog.sentences_box.isEnabled() and not dialog.seed_spin.isEnabled()
     choose(dialog, "jsonl")
     out = tmp_path / "out" / "ana.jsonl"
@@ -153,3 +154,57 @@ def test_export_dialog_cancel_stops_the_worker(
     assert dialog.isVisible()  # the first Cancel stops the export, not the dialog
     qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
     assert not dialog.isVisible()
+
+
+def test_export_dialog_defaults_to_the_documents_folder_then_the_last_one(
+    qtbot: QtBot, repo: ProjectRepository, tmp_path: Path
+) -> None:
+    """Not the hidden data folder: the user's documents folder, and after an export the
+    folder that export went to."""
+    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    dialog = open_dialog(qtbot, repo)
+    assert Path(dialog.destination_edit.text()).parent == Path(documents)
+    out = tmp_path / "exports" / "anna.jsonl"
+    type_destination(qtbot, dialog, out)
+    with qtbot.waitSignal(dialog.export_finished, timeout=20_000):
+        qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    dialog.close()
+    again = open_dialog(qtbot, repo)
+    assert again.destination_edit.text() == str(tmp_path / "exports" / "battery.jsonl")
+    choose(again, "spacy")  # a DocBin export is a folder: its name says so
+    assert again.destination_edit.text() == str(tmp_path / "exports" / "battery-spacy")
+    with qtbot.waitSignal(again.export_finished, timeout=60_000):
+        qtbot.mouseClick(again.export_button, Qt.MouseButton.LeftButton)
+    assert (tmp_path / "exports" / "battery-spacy" / "train.spacy").is_file()
+    again.close()
+    third = open_dialog(qtbot, repo)  # the folder of the spaCy export, not the export itself
+    assert third.destination_edit.text() == str(tmp_path / "exports" / "battery.jsonl")
+
+
+def test_export_dialog_file_name_follows_the_format(
+    qtbot: QtBot, repo: ProjectRepository, tmp_path: Path
+) -> None:
+    dialog = open_dialog(qtbot, repo)
+    type_destination(qtbot, dialog, tmp_path / "anna.jsonl")
+    choose(dialog, "spacy")
+    assert dialog.destination_edit.text() == str(tmp_path / "anna-spacy")
+    choose(dialog, "conll")
+    assert dialog.destination_edit.text() == str(tmp_path / "anna.conll")
+    choose(dialog, "doccano")
+    assert dialog.destination_edit.text() == str(tmp_path / "anna.doccano.jsonl")
+    choose(dialog, "jsonl")
+    assert dialog.destination_edit.text() == str(tmp_path / "anna.jsonl")
+    type_destination(qtbot, dialog, tmp_path / "notes.txt")  # a name of the user's own
+    choose(dialog, "conll")
+    assert dialog.destination_edit.text() == str(tmp_path / "notes.conll")
+
+
+def test_export_dialog_every_format_names_its_suffix() -> None:
+    """The file name comes from each format's own description (a new format only adds its
+    entry), and every name converts into every other and back."""
+    assert set(EXPORT_FORMATS) == set(get_args(Format))
+    for a in EXPORT_FORMATS.values():
+        for b in EXPORT_FORMATS.values():
+            there = renamed_for("anna" + a.suffix, a, b)
+            assert there == "anna" + b.suffix
+            assert renamed_for(there, b, a) == "anna" + a.suffix

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QMenu
 from pytestqt.qtbot import QtBot
 
@@ -69,6 +70,7 @@ def open_review(qtbot: QtBot) -> Iterator[OpenReview]:
         with qtbot.waitActive(window):
             window.show()
             window.activateWindow()
+        qtbot.waitUntil(lambda: not window.loading)  # the first document is read off-thread
         opened.append((repo, window))
         return repo, window
 
@@ -232,8 +234,8 @@ def test_review_window_undo_brings_the_document_back(
     window.gold_view.select_range(47, 47)
     qtbot.keyClick(window.gold_view, Qt.Key.Key_Return)  # take cem's DATE
     assert key(YEAR) in keys(window.editor.gold)
-    qtbot.keyClick(window.gold_view, Qt.Key.Key_Down, ALT)  # next document
-    assert window.document_id != ids["battery"]
+    qtbot.keyClick(window.gold_view, Qt.Key.Key_Down, ALT)  # next document, read off-thread
+    qtbot.waitUntil(lambda: window.document_id != ids["battery"])
     other = window.document_id
     assert other is not None
     qtbot.keyClick(window.gold_view, Qt.Key.Key_Z, CTRL)  # undo its pre-merge
@@ -352,3 +354,156 @@ def test_review_window_dropped_candidate_stays_dropped_after_reopening(
     qtbot.keyClick(again.gold_view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     # The undo stack is per window: nothing to undo here, the drop stays.
     assert rows(again.panel.model)[key(YEAR)]["Decision"] == "dropped"
+
+
+def test_review_window_tab_reaches_the_other_candidate_after_a_drop(
+    qtbot: QtBot, tmp_path: Path, open_review: OpenReview
+) -> None:
+    """Munich is LOC for ana and ORG for ben: dropping ana's leaves the place selected, Tab
+    goes to ben's there and Enter takes it."""
+    path = tmp_path / "p.kathode"
+    ids = make_project(path)
+    repo, window = open_review(path)
+    view = window.gold_view
+    view.select_range(31, 31)  # "in", before Munich
+    qtbot.keyClick(view, Qt.Key.Key_Tab)
+    assert view.selection() == (34, 40)
+    assert window.panel.selected() is not None
+    assert window.panel.selected().span == MUNICH_LOC  # type: ignore[union-attr]
+    qtbot.keyClick(view, Qt.Key.Key_Delete)  # drop ana's LOC
+    assert rows(window.panel.model)[key(MUNICH_LOC)]["Decision"] == "dropped"
+    qtbot.keyClick(view, Qt.Key.Key_Tab)
+    assert view.selection() == (34, 40)  # still Munich: ben's ORG is open there
+    assert window.panel.selected().span == MUNICH_ORG  # type: ignore[union-attr]
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+    assert key(MUNICH_ORG) in keys(window.editor.gold)
+    gold = repo.gold(ids["battery"])
+    assert gold is not None and key(MUNICH_ORG) in keys(gold.spans)
+    assert [key(s) for s in gold.rejected] == [key(MUNICH_LOC)]
+
+
+def test_review_window_tab_and_enter_pick_the_second_candidate_at_one_place(
+    qtbot: QtBot, tmp_path: Path, open_review: OpenReview
+) -> None:
+    path = tmp_path / "p.kathode"
+    make_project(path)
+    _, window = open_review(path)
+    view = window.gold_view
+    view.select_range(31, 31)
+    qtbot.keyClick(view, Qt.Key.Key_Tab)  # ana's LOC at Munich
+    qtbot.keyClick(view, Qt.Key.Key_Tab)  # ben's ORG at the same place, not past it
+    assert view.selection() == (34, 40)
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+    assert key(MUNICH_ORG) in keys(window.editor.gold)
+    assert key(MUNICH_LOC) not in keys(window.editor.gold)
+    qtbot.keyClick(view, Qt.Key.Key_Tab)
+    assert view.selection() == (46, 50)  # then on to cem's DATE
+
+
+def test_review_window_fits_the_screen_and_stays_shrunk(
+    qtbot: QtBot, tmp_path: Path, open_review: OpenReview
+) -> None:
+    path = tmp_path / "p.kathode"
+    ids = make_project(path)
+    _, window = open_review(path)
+    screen = window.screen().availableGeometry()
+    assert window.frameGeometry().width() <= screen.width()
+    assert window.height() <= screen.height()
+    assert window.minimumSizeHint().width() <= min(1024, screen.width())
+    window.resize(window.minimumSizeHint().width() + 20, 500)
+    qtbot.waitUntil(lambda: window.width() == window.minimumSizeHint().width() + 20)
+    shrunk = window.width()
+    for document_id in (ids["sweden"], ids["tesla"], ids["battery"]):
+        window.queue.select_document(document_id)
+        qtbot.waitUntil(lambda d=document_id: window.document_id == d)  # type: ignore[misc]
+        qtbot.wait(20)
+        assert window.width() == shrunk  # opening a document never widens the window
+    window.on_agreement()
+    assert window.agreement_view is not None
+    assert window.agreement_view.width() <= screen.width()
+
+
+def test_review_window_columns_whole_at_1280(
+    qtbot: QtBot, tmp_path: Path, open_review: OpenReview
+) -> None:
+    """At the width the window opens with on a 1,280-pixel screen (92 %), every column of
+    the queue (Reviewed too) and of the candidate list is inside its table, and so is the
+    legend's text."""
+    path = tmp_path / "p.kathode"
+    make_project(path)
+    _, window = open_review(path)
+    window.resize(int(1280 * 0.92), 700)
+    qtbot.waitUntil(lambda: window.width() == int(1280 * 0.92))
+    window.share_width()
+    qtbot.wait(20)
+    for table in (window.queue.table, window.panel.table):
+        header = table.horizontalHeader()
+        last = header.count() - 1
+        right = header.sectionViewportPosition(last) + header.sectionSize(last)
+        assert right <= table.viewport().width(), table.objectName()
+        assert header.sectionSize(0) >= table.fontMetrics().averageCharWidth() * 6
+    legend = window.panel.legend
+    assert legend.width() >= legend.minimumSizeHint().width()
+    assert legend.height() >= legend.heightForWidth(legend.width())
+
+
+def test_review_window_tab_scrolls_the_candidate_into_view(
+    qtbot: QtBot, tmp_path: Path, open_review: OpenReview
+) -> None:
+    path = tmp_path / "p.kathode"
+    text = "Filler words about batteries. " * 200 + "CATL ships cells."
+    with ProjectRepository.open(path) as repo:
+        [(doc, _)] = repo.add_documents([new_document(text, "en")])
+        start = text.index("CATL")
+        for name, label in (("ana", "ORG"), ("ben", "PRODUCT")):
+            repo.edit_spans(doc, name, add=[Span(start, start + 4, label)])
+            repo.set_status(doc, name, Status.ACCEPTED)
+    _, window = open_review(path)
+    window.resize(800, 500)
+    view = window.gold_view
+    view.select_range(0, 0)
+    qtbot.keyClick(view, Qt.Key.Key_Tab)
+    assert view.selection() == (start, start + 4)
+    assert view.viewport().rect().contains(view.cursorRect())
+
+
+def test_review_window_reads_a_document_off_the_gui_thread(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Opening a document: the reads run on a worker, the heading says "loading", the
+    window handles events meanwhile, and the document arrives through a signal."""
+    path = tmp_path / "p.kathode"
+    ids = make_project(path)
+    release = threading.Event()
+    threads: list[int] = []
+    read_versions = ProjectRepository.versions
+
+    def slow_versions(self: ProjectRepository, document_id: int) -> Any:
+        threads.append(threading.get_ident())
+        assert release.wait(10)
+        return read_versions(self, document_id)
+
+    monkeypatch.setattr(ProjectRepository, "versions", slow_versions)
+    repo = ProjectRepository.open(path)
+    window = ReviewWindow(repo, "rita")
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        assert window.loading and "loading" in window.heading.text()
+        ticks: list[int] = []
+        timer = QTimer(window)
+        timer.timeout.connect(lambda: ticks.append(1))
+        timer.start(10)
+        qtbot.waitUntil(lambda: len(ticks) >= 5)  # the event loop runs during the read
+        assert window.document_id is None
+        with qtbot.waitSignal(window.editor.document_opened, timeout=10_000):
+            release.set()
+        timer.stop()
+        assert threads and threads[0] != threading.get_ident()
+        assert window.document_id == ids["battery"] and not window.loading
+        assert "loading" not in window.heading.text()
+        assert keys(window.editor.gold) == keys([CATL, BMW])  # pre-merged on arrival
+    finally:
+        release.set()
+        window.close()
+        repo.close()

@@ -54,7 +54,8 @@ def test_window_size_review_window_fits_1024(
 
     window.actions_by_id[ActionId.REVIEW].trigger()
     review = window.project_actions.review_window
-    assert review is not None and review.editor.document_id == doc
+    assert review is not None
+    qtbot.waitUntil(lambda: review.editor.document_id == doc)  # read off the GUI thread
     assert review.minimumSizeHint().width() <= 1024
     screen = review.screen().availableGeometry()
     assert review.width() <= screen.width()

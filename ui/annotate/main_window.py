@@ -29,15 +29,17 @@ from core.documents import Status
 from core.edits import SpanDelta, index_of
 from core.labels import Label
 from core.marks import next_mark
+from core.notes import VersionNote
 from core.spans import Span, find_span
 from storage.backup import project_file
-from storage.repository import ProjectRepository
+from storage.repository import ProjectRepository, StorageError
 from ui.annotate.editor import AnnotationEditor, MarkChanges
 from ui.annotate.label_bar import LabelBar
 from ui.annotate.live_updates import connect_live_updates
 from ui.annotate.queue_panel import QueuePanel
 from ui.annotate.span_panel import SpanPanel
 from ui.annotate.suggestions import SuggestionService, SuggestionsLoading
+from ui.annotate.version_notes import VersionNotes
 from ui.dialogs.annotator_dialog import settings
 from ui.dialogs.help_dialog import HelpDialog
 from ui.widgets.actions import ACTIONS, MENU_ORDER, ActionId, key_text, make_actions
@@ -75,6 +77,7 @@ class MainWindow(QMainWindow):
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.label_bar = LabelBar(self)
         self.side = SpanPanel(self)
+        self.notes = VersionNotes(self)
         self.progress = QLabel(self)
         self.service = SuggestionService(repo, self) if suggestions else None
         self.actions_by_id: dict[ActionId, QAction] = {}
@@ -126,6 +129,9 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.queue)
         splitter.addWidget(reading)
         splitter.addWidget(self.side)
+        side_layout = self.side.layout()
+        assert side_layout is not None
+        side_layout.addWidget(self.notes)  # the version's comment and flag
         splitter.setStretchFactor(1, 4)
         splitter.setSizes([330, 770, 300])
         central = QWidget(self)
@@ -237,6 +243,8 @@ class MainWindow(QMainWindow):
         self.side.version_chosen.connect(self.on_version_chosen)
         self.article.context_requested.connect(self.on_context_menu)
         self.article.cursorPositionChanged.connect(self.on_cursor_moved)
+        self.notes.note_edited.connect(self.on_note_edited)
+        self.notes.finished.connect(self.article.setFocus)
         if self.service is not None:
             self.service.worker.ready.connect(self.editor.set_suggestions)
             self.service.worker.ready.connect(self.on_suggestions_ready)
@@ -256,6 +264,7 @@ class MainWindow(QMainWindow):
         self.side.set_versions(sorted({*self.repo.annotators(), self.annotator}),
                                self.editor.viewing)  # fmt: skip
         self._show_lists()
+        self._show_note()
         self.queue.select_document(document_id)
         self.article.setFocus()
         self.find_bar.search()
@@ -388,6 +397,13 @@ class MainWindow(QMainWindow):
         self.editor.set_viewing(name)
         self._update_title()
         self.on_spans_changed()
+        self._show_note()
+
+    def _show_note(self) -> None:
+        """The shown version's comment and flag (editable on one's own version only)."""
+        if self.document_id is not None:
+            note = self.repo.note(self.document_id, self.editor.viewing)
+            self.notes.show_note(note, editable=not self.editor.read_only)
 
     # -- spans ---------------------------------------------------------------------------
 
@@ -526,6 +542,17 @@ class MainWindow(QMainWindow):
     def return_focus(self) -> None:
         """Focus the article (if this window is not active yet, when it becomes so)."""
         self.article.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def on_note_edited(self, note: VersionNote) -> None:
+        """Store the open version's comment and flag at once, like every edit."""
+        if self.document_id is None or self.editor.read_only:
+            return
+        try:
+            self.repo.set_note(self.document_id, self.annotator, note)
+        except (StorageError, ValueError) as exc:
+            self.on_message(f"The note was not saved: {exc}")
+            return
+        self.on_message("Note saved." if not note.empty else "Note removed.")
 
     def closeEvent(self, event: QCloseEvent) -> None:
         store = settings()

@@ -33,6 +33,7 @@ class QueueModel(ListTableModel[DocumentSummary]):
         self._status: Status | None = None
         self._search = ""
         self._entity_search = ""
+        self._flag: str | None = None
         self._order = order
         self._total = 0
         self.reload()
@@ -44,6 +45,7 @@ class QueueModel(ListTableModel[DocumentSummary]):
             status=self._status,
             search=self._search,
             entity_search=self._entity_search,
+            flag=self._flag,
         )
         self._rows = self._page(0)
         self.endResetModel()
@@ -69,9 +71,12 @@ class QueueModel(ListTableModel[DocumentSummary]):
         *,
         entity_search: str = "",
         annotator: str | None = None,
+        flag: str | None = None,
     ) -> None:
-        """Show the documents whose status for ``annotator`` is ``status``, matching searches."""
+        """Show the documents whose status for ``annotator`` is ``status``, matching searches
+        (and whose version carries ``flag``, when given)."""
         self._status, self._search, self._entity_search = status, search, entity_search
+        self._flag = flag
         self._annotator = annotator or self._annotator
         self.reload()
 
@@ -84,6 +89,7 @@ class QueueModel(ListTableModel[DocumentSummary]):
             search=self._search,
             entity_search=self._entity_search,
             order=self._order,
+            flag=self._flag,
         )
 
     def canFetchMore(self, parent: Index) -> bool:

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.documents import Status
+from core.notes import FLAGS
 from storage.document_scores import QUEUE_ORDERS
 from storage.repository import ProjectRepository
 from ui.annotate.queue_model import QueueModel
@@ -57,6 +58,8 @@ class QueuePanel(QWidget):
         self.status.addItem(ALL, None)
         for status in Status:
             self.status.addItem(status.value.capitalize(), status)
+        for flag in FLAGS:  # the versions' flags filter here too (core.notes)
+            self.status.addItem(f"⚑ {flag}", flag)
         self.whose = QComboBox(self)
         self.whose.setObjectName("annotatorFilter")
         self.whose.setToolTip("Whose status the filter and the Status column show")
@@ -116,11 +119,13 @@ class QueuePanel(QWidget):
     def on_filter_changed(self) -> None:
         text = self.search.text().strip()
         entities = self.in_entities.isChecked()
+        chosen = self.status.currentData()
         self.model.set_filter(
-            self.status.currentData(),
+            chosen if isinstance(chosen, Status) else None,
             "" if entities else text,
             entity_search=text if entities else "",
             annotator=self.whose.currentText() or None,
+            flag=chosen if isinstance(chosen, str) else None,
         )
         if self.model.rowCount() > 0:
             self.table.selectRow(0)

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import logging
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, QUrl, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, QStandardPaths, QThreadPool, QUrl, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -41,21 +42,51 @@ from storage.exporter import (
     export_project,
 )
 from storage.repository import ProjectRepository, StorageError
+from ui.widgets.theme import user_settings
 
 log = logging.getLogger(__name__)
 
-FORMAT_NAMES: dict[Format, str] = {
-    "jsonl": "JSONL (Prodigy)",
-    "doccano": "JSONL (doccano)",
-    "spacy": "spaCy (train.spacy and dev.spacy in a folder)",
-    "conll": "CoNLL (IOB2)",
+
+@dataclass(frozen=True)
+class ExportFormat:
+    """How the dialog offers a format: its name, and what the exporter writes — a file with
+    ``suffix``, or (``folder``) a folder named with it."""
+
+    name: str
+    suffix: str
+    folder: bool = False
+
+
+EXPORT_FORMATS: dict[Format, ExportFormat] = {
+    "jsonl": ExportFormat("JSONL (Prodigy)", ".jsonl"),
+    "doccano": ExportFormat("JSONL (doccano)", ".doccano.jsonl"),
+    "spacy": ExportFormat("spaCy (train.spacy and dev.spacy in a folder)", "-spacy", folder=True),
+    "conll": ExportFormat("CoNLL (IOB2)", ".conll"),
 }
-_SUFFIXES: dict[Format, str] = {
-    "jsonl": ".jsonl",
-    "doccano": ".doccano.jsonl",
-    "spacy": "-spacy",
-    "conll": ".conll",
-}
+LAST_FOLDER_KEY = "export/last_folder"
+
+
+def documents_folder() -> Path:
+    """The user's documents folder (QStandardPaths), else the home folder."""
+    found = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return Path(found) if found else Path.home()
+
+
+def renamed_for(name: str, old: ExportFormat | None, new: ExportFormat) -> str:
+    """A destination's file name for another format: ``anna.jsonl`` -> ``anna.conll`` or
+    the folder ``anna-spacy``; the old format's suffix (else the last extension) goes."""
+    stem = name
+    suffixes = [old.suffix] if old is not None else []
+    suffixes += sorted((e.suffix for e in EXPORT_FORMATS.values()), key=len, reverse=True)
+    for suffix in suffixes:
+        if stem.endswith(suffix) and len(stem) > len(suffix):
+            stem = stem[: -len(suffix)]
+            break
+    else:
+        stem = Path(stem).stem or stem
+    return stem + new.suffix
+
+
 _ALL = "__all__"
 _GOLD = "__gold__"
 
@@ -115,7 +146,7 @@ class ExportDialog(QDialog):
         self._worker: ExportWorker | None = None
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
-        self._default_destination = ""
+        self._shown_format: ExportFormat | None = None  # whose suffix the name carries
 
         self.format_combo = QComboBox(self)
         self.status_boxes = {status: QCheckBox(status.value, self) for status in Status}
@@ -139,8 +170,8 @@ class ExportDialog(QDialog):
     # -- layout --------------------------------------------------------------------------
 
     def _compose(self) -> None:
-        for fmt, name in FORMAT_NAMES.items():
-            self.format_combo.addItem(name, fmt)
+        for fmt, entry in EXPORT_FORMATS.items():
+            self.format_combo.addItem(entry.name, fmt)
         self.status_boxes[Status.ACCEPTED].setChecked(True)
         statuses = QHBoxLayout()
         for box in self.status_boxes.values():
@@ -154,6 +185,8 @@ class ExportDialog(QDialog):
         self.dev_fraction_spin.setSingleStep(0.05)
         self.dev_fraction_spin.setValue(0.2)
         self.seed_spin.setRange(0, 2**31 - 1)
+        # Wide enough for a documents folder and a file name, seen whole.
+        self.destination_edit.setMinimumWidth(self.fontMetrics().averageCharWidth() * 56)
         destination = QHBoxLayout()
         destination.addWidget(self.destination_edit, 1)
         destination.addWidget(self.browse_button)
@@ -229,12 +262,18 @@ class ExportDialog(QDialog):
             sentences=self.sentences_box.isChecked(),
         )
 
-    def _destination_for(self, fmt: Format) -> str:
-        """A destination beside a project file, named after it; empty for a server project."""
+    def _project_stem(self) -> str:
         project = Path(self.repo.display_url)
-        if "://" in self.repo.display_url or not project.parent.is_dir():
-            return ""
-        return str(project.with_name(project.stem + _SUFFIXES[fmt]))
+        if "://" in self.repo.display_url:
+            return self.repo.name or "kathode-export"
+        return project.stem
+
+    def _default_folder(self) -> Path:
+        """The folder of the last export, if it is still there; else the documents folder."""
+        last = user_settings().value(LAST_FOLDER_KEY, "")
+        if last and Path(str(last)).is_dir():
+            return Path(str(last))
+        return documents_folder()
 
     # -- slots ---------------------------------------------------------------------------
 
@@ -244,15 +283,23 @@ class ExportDialog(QDialog):
         self.sentences_box.setEnabled(fmt == "conll")
         self.dev_fraction_spin.setEnabled(fmt == "spacy")
         self.seed_spin.setEnabled(fmt == "spacy")
+        entry = EXPORT_FORMATS[fmt]
+        if entry is self._shown_format:
+            return
         current = self.destination_edit.text().strip()
-        if current in ("", self._default_destination):
-            self._default_destination = self._destination_for(fmt)
-            self.destination_edit.setText(self._default_destination)
+        if current:
+            path = Path(current)
+            name = renamed_for(path.name, self._shown_format, entry)
+            self.destination_edit.setText(str(path.with_name(name)))
+        else:
+            name = self._project_stem() + entry.suffix
+            self.destination_edit.setText(str(self._default_folder() / name))
+        self._shown_format = entry
 
     @Slot()
     def on_browse_clicked(self) -> None:
         start = self.destination_edit.text().strip()
-        if self.format == "spacy":
+        if EXPORT_FORMATS[self.format].folder:
             chosen = QFileDialog.getExistingDirectory(self, "Export to folder", start)
         else:
             chosen, _ = QFileDialog.getSaveFileName(self, "Export to file", start)
@@ -303,6 +350,11 @@ class ExportDialog(QDialog):
     def on_worker_finished(self, summary: ExportSummary) -> None:
         self._worker_done()
         self.summary = summary
+        if summary.files:  # the next export starts in this folder
+            folder = summary.files[0].parent
+            if EXPORT_FORMATS[self.format].folder:
+                folder = folder.parent
+            user_settings().setValue(LAST_FOLDER_KEY, str(folder))
         self.progress_bar.setRange(0, 1)
         self.progress_bar.setValue(1)
         self._show_message("\n".join(summary.report()))

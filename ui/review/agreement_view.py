@@ -9,12 +9,14 @@ tints the matrix cells.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
+from functools import partial
 from html import escape
 from typing import Any
 
 import pyqtgraph as pg
 from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor, QFontMetrics, QPalette
+from PySide6.QtGui import QCloseEvent, QColor, QFontMetrics, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -29,8 +31,11 @@ from PySide6.QtWidgets import (
 )
 
 from core.agreement import PRF, AgreementReport, PairAgreement
+from core.labels import Label
 from storage.repository import ProjectRepository
+from ui.widgets.background import BackgroundReader
 from ui.widgets.table_model import ListTableModel
+from ui.widgets.window_size import fit_to_screen
 
 FIGURE_NAMES = {"f1": "span F1", "kappa": "κ (mean of pairs)", "alpha": "Krippendorff's α"}
 UNKNOWN_LABEL_COLOUR = "#999999"
@@ -142,6 +147,20 @@ class QualityModel(ListTableModel[tuple[str, PRF]]):
         return None
 
 
+@dataclass(frozen=True)
+class AgreementFigures:
+    """What the dashboard shows, computed in one go."""
+
+    report: AgreementReport
+    quality: dict[str, PRF]
+    scheme: list[Label]
+
+
+def read_figures(repo: ProjectRepository) -> AgreementFigures:
+    """The dashboard's figures; runs on a worker with a repository of its own."""
+    return AgreementFigures(repo.agreement_report(), repo.annotator_quality(), repo.labels())
+
+
 class AgreementView(QDialog):
     """How far the annotators agree, and how close each comes to gold; Refresh reads again."""
 
@@ -175,8 +194,14 @@ class AgreementView(QDialog):
         buttons.addButton(self.refresh_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
         self.refresh_button.clicked.connect(self.refresh)
+        # The figures are computed on a worker with a repository of its own.
+        self.reader = BackgroundReader(self)
+        self.reader.finished.connect(self.on_figures_read)
+        self.reader.failed.connect(self.on_read_failed)
+        self._reader_repo = ProjectRepository(repo.engine, repo.url)
+        self._scheme: list[Label] = []
         self._compose(buttons)
-        self.resize(1100, 700)
+        fit_to_screen(self, 1100, 700)
         self.refresh()
 
     def _table(self, model: QAbstractTableModel, name: str, title: str) -> QTableView:
@@ -226,9 +251,20 @@ class AgreementView(QDialog):
     # -- data ----------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        """Read the figures again and redraw."""
-        self.report = self.repo.agreement_report()
-        self.quality = self.repo.annotator_quality()
+        """Compute the figures again, in the background; the dialog says so meanwhile."""
+        self.refresh_button.setEnabled(False)
+        self.summary.setText("Computing agreement…")
+        self.reader.start(partial(read_figures, self._reader_repo))
+
+    @property
+    def loading(self) -> bool:
+        return self.reader.busy
+
+    def on_figures_read(self, figures: AgreementFigures) -> None:
+        self.refresh_button.setEnabled(True)
+        self.report = figures.report
+        self.quality = figures.quality
+        self._scheme = figures.scheme
         self.pair_model.set_pairs(self.report.pairs)
         self.quality_model.set_quality(self.quality)
         has_quality = bool(self.quality)
@@ -244,6 +280,18 @@ class AgreementView(QDialog):
         self._fit_height(self.quality_table)
         self._draw()
 
+    def on_read_failed(self, message: str) -> None:
+        self.refresh_button.setEnabled(True)
+        self.summary.setText(f"Could not compute the agreement: {escape(message)}")
+
+    def done(self, result: int) -> None:
+        self.reader.wait()  # no computation outlives the dialog
+        super().done(result)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.reader.wait()
+        super().closeEvent(event)
+
     def _draw(self) -> None:
         report = self.report
         if report is None:
@@ -258,14 +306,27 @@ class AgreementView(QDialog):
         )
         self._draw_labels(report.labels)
 
+    def label_figure(self, name: str) -> str:
+        """A label's F1 with the counts behind it: matched marks / all marks."""
+        report = self.report
+        if report is None or name not in report.labels:
+            return ""
+        matched, marks = report.label_counts.get(name, (0, 0))
+        return f"{number(report.labels[name])} ({matched}/{marks})"
+
     def _draw_labels(self, f1: dict[str, float]) -> None:
         item = self.label_plot.getPlotItem()
         item.clear()
         palette = self.palette()
         text = palette.color(QPalette.ColorRole.Text)
         self.label_plot.setBackground(palette.color(QPalette.ColorRole.Base))
-        item.setTitle("F1 per label", color=text.name(), size="11pt")
-        scheme = self.repo.labels()
+        item.setTitle("F1 per label (matched / marks)", color=text.name(), size="11pt")
+        self.label_plot.setToolTip(
+            "Each label's F1 with the counts behind it: of all the spans with this label in "
+            "pairs of versions (each version counted once per pair), how many the other "
+            "version of the pair marked exactly the same."
+        )
+        scheme = self._scheme
         colours = {label.name: label.colour for label in scheme}
         order = {label.name: i for i, label in enumerate(scheme)}  # as in the scheme
         names = sorted(f1, key=lambda n: (order.get(n, len(order)), n))
@@ -281,7 +342,7 @@ class AgreementView(QDialog):
         )
         item.addItem(self.label_bars)
         for i, value in enumerate(values):
-            label = pg.TextItem(f" {number(f1[names[i]])}", color=text, anchor=(0, 0.5))
+            label = pg.TextItem(f" {self.label_figure(names[i])}", color=text, anchor=(0, 0.5))
             label.setPos(value, i)
             item.addItem(label)
         axis = item.getAxis("left")

@@ -14,14 +14,15 @@ from __future__ import annotations
 import itertools
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
-from core.documents import Document
+from core.documents import Annotation, Document
 from core.marks import ordered_marks
+from core.notes import VersionNote
 from core.review import ReviewSpan, compare_versions, premerge
 from core.spans import Span, find_span
 from core.tokens import MisalignedSpanError, snap_to_tokens
@@ -122,6 +123,28 @@ class GoldEdit(UndoableEdit[GoldChange]):
         return self._write(self.backward)
 
 
+@dataclass(frozen=True)
+class ReviewDocument:
+    """Everything the review window shows of one document, read in one go."""
+
+    document: Document
+    versions: dict[str, list[Span]]
+    gold: Annotation | None
+    sources: list[str]
+    notes: dict[str, VersionNote] = field(default_factory=dict)  # the versions' notes
+
+
+def read_review_document(repo: ProjectRepository, document_id: int) -> ReviewDocument:
+    """The reads behind opening a document for review; safe on a worker thread with a
+    repository of its own."""
+    document = repo.document(document_id)
+    versions = {name: list(a.spans) for name, a in repo.versions(document_id).items()}
+    gold = repo.gold(document_id)
+    sources = list(repo.gold_info(document_id)[1]) if gold is not None else []
+    notes = {name: note for name, note in repo.notes(document_id).items() if name in versions}
+    return ReviewDocument(document, versions, gold, sources, notes)
+
+
 class ReviewEditor(QObject):
     """Holds the open document's versions, candidates and gold draft for one reviewer."""
 
@@ -141,6 +164,7 @@ class ReviewEditor(QObject):
         self.gold: list[Span] = []
         self.sources: list[str] = []
         self.has_gold = False
+        self.notes: dict[str, VersionNote] = {}  # the annotators' comments and flags
         self._dropped: dict[int, set[Key]] = {}  # per document, as stored with its gold
 
     @property
@@ -158,22 +182,26 @@ class ReviewEditor(QObject):
         self.show_document(document_id, premerge=False)
 
     def show_document(self, document_id: int, *, premerge: bool = True) -> None:
-        """Open a document (a no-op when it is open); pre-merge it if it has no gold yet
-        (not when an undo or redo brings it back: that must not push a command)."""
+        """Open a document (a no-op when it is open), read on this thread; pre-merge it if
+        it has no gold yet (not when an undo or redo brings it back: that must not push a
+        command). The window reads in the background and calls :meth:`install`."""
         if self.document is not None and self.document.id == document_id:
             return
-        self.document = self.repo.document(document_id)
-        self.versions = {
-            name: list(annotation.spans)
-            for name, annotation in self.repo.versions(document_id).items()
-        }
+        self.install(read_review_document(self.repo, document_id), premerge=premerge)
+
+    def install(self, loaded: ReviewDocument, *, premerge: bool = True) -> None:
+        """Show what :func:`read_review_document` read."""
+        document_id = loaded.document.id
+        self.document = loaded.document
+        self.versions = loaded.versions
         self.candidates = sorted(
             compare_versions(self.versions), key=lambda c: (key(c.span), sorted(c.annotators))
         )
-        gold = self.repo.gold(document_id)
+        gold = loaded.gold
         self.has_gold = gold is not None
         self.gold = sorted(gold.spans, key=key) if gold is not None else []
-        self.sources = list(self.repo.gold_info(document_id)[1]) if gold is not None else []
+        self.sources = list(loaded.sources)
+        self.notes = dict(loaded.notes)
         self._dropped[document_id] = {key(s) for s in gold.rejected} if gold is not None else set()
         self.document_opened.emit(document_id)
         if premerge and gold is None and self.versions:

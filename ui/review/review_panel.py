@@ -13,11 +13,9 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QTableView,
@@ -28,7 +26,7 @@ from PySide6.QtWidgets import (
 from core.review import ReviewSpan
 from ui.review.review_editor import ALL_AGREE, MAJORITY, Decision
 from ui.review.review_view import STYLES, AgreementLegend
-from ui.widgets.table_model import Index, ListTableModel
+from ui.widgets.table_model import ICON_ROOM, Index, ListTableModel, configure_list_table
 
 COLUMNS = ("Span", "Marked by", "Agreement", "Decision")
 DECISION_HELP = {
@@ -160,17 +158,13 @@ class ReviewPanel(QWidget):
         self._connect_signals()
 
     def _compose(self) -> None:
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().hide()
-        self.table.setWordWrap(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((1, 112), (2, 144), (3, 72)):
-            header.resizeSection(column, width)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
+        agreement = max((f"{s.symbol} {s.words}" for s in STYLES.values()), key=len)
+        metrics = self.table.fontMetrics()
+        self.needed_width = 8 + configure_list_table(self.table, (
+            (1, "ana, ben"),
+            (2, metrics.horizontalAdvance(agreement) + ICON_ROOM),
+            (3, max((d.value for d in Decision), key=len)),
+        ), stretch_characters=16)  # fmt: skip
         choices = QGridLayout()
         choices.addWidget(QLabel("Version:", self), 0, 0)
         choices.addWidget(self.version, 0, 1)

@@ -123,7 +123,9 @@ class ReviewQueuePanel(QWidget):
         self.on_filter_changed()
 
     def _compose(self) -> None:
-        configure_list_table(self.table, ((1, 88), (2, 96), (3, 68)))
+        self.needed_width = (
+            configure_list_table(self.table, ((1, "ana, ben"), (2, "0.00"), (3, "yes"))) + 8
+        )  # the panel's margins
         filters = QHBoxLayout()
         filters.addWidget(self.annotator, 1)
         filters.addWidget(self.label, 1)

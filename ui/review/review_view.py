@@ -198,7 +198,9 @@ class AgreementLegend(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("agreementLegend")
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)  # one column when two would cut the words off
+        self.setSizePolicy(policy)
         self.rows: list[tuple[str | None, str]] = [(None, "in gold (label below)")]
         self.rows += [(s.colour, f"{s.symbol}  {s.words}") for s in STYLES.values()]
         self.setAccessibleName("Legend")
@@ -214,17 +216,38 @@ class AgreementLegend(QWidget):
     def _line(self) -> float:
         return self.fontMetrics().height() + 6
 
+    def _entry_width(self) -> int:
+        """One chip with its words, whole."""
+        words = max(self.fontMetrics().horizontalAdvance(text) for _, text in self.rows)
+        return 4 + 30 + 6 + words + 10
+
+    def columns_for(self, width: int) -> int:
+        """Two columns when both fit whole, else one: the words are never cut off."""
+        return 2 if width >= 2 * self._entry_width() else 1
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        columns = self.columns_for(width)
+        return int(self._line() * -(-len(self.rows) // columns)) + 8
+
     def sizeHint(self) -> QSize:
-        return QSize(240, int(self._line() * ((len(self.rows) + 1) // 2)) + 8)
+        width = 2 * self._entry_width()
+        return QSize(width, self.heightForWidth(width))
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(self._entry_width(), self.heightForWidth(self._entry_width()))
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         line = self._line()
-        column_width = self.width() / 2
+        columns = self.columns_for(self.width())
+        column_width = self.width() / columns
         for i, (colour, text) in enumerate(self.rows):
-            x = 4 + (i % 2) * column_width
-            chip = QRectF(x, 4 + (i // 2) * line, 30, line - 6)
+            x = 4 + (i % columns) * column_width
+            chip = QRectF(x, 4 + (i // columns) * line, 30, line - 6)
             sample = QColor(colour or "#88CCEE")
             fill = QColor(sample)
             fill.setAlpha(SUGGESTED_ALPHA * 2 if colour else CONFIRMED_ALPHA)

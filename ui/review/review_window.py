@@ -12,7 +12,7 @@ from functools import partial
 from html import escape
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
@@ -31,11 +31,12 @@ from core.review import ReviewSpan
 from core.spans import Span
 from storage.repository import ProjectRepository
 from ui.review.agreement_view import AgreementView
-from ui.review.review_editor import Decision, ReviewEditor
+from ui.review.review_editor import Decision, ReviewDocument, ReviewEditor, read_review_document
 from ui.review.review_panel import ReviewPanel
 from ui.review.review_queue import ReviewQueuePanel
 from ui.review.review_view import GoldView, VersionStack
 from ui.widgets.actions import ACTIONS, ActionId, make_actions, tooltip
+from ui.widgets.background import BackgroundReader
 from ui.widgets.window_size import fit_to_screen
 
 
@@ -50,6 +51,10 @@ class ReviewWindow(QMainWindow):
         self.repo = repo
         self.labels: list[Label] = repo.labels()
         self.editor = ReviewEditor(repo, reviewer)
+        # Documents are read on a worker with a repository of its own (the engine is shared).
+        self.reader = BackgroundReader(self)
+        self._reader_repo = ProjectRepository(repo.engine, repo.url)
+        self._loading: int | None = None  # the document being read, while it is
         self.queue = ReviewQueuePanel(repo, self)
         self.gold_view = GoldView(self)
         self.versions = VersionStack(self)
@@ -65,19 +70,27 @@ class ReviewWindow(QMainWindow):
         self.actions_by_id: dict[ActionId, QAction] = {}
         self.label_actions: dict[str, QAction] = {}
         self.agreement_view: AgreementView | None = None
+        self._current_mark: Span | None = None  # where Tab or a decision last put the selection
         self._compose()
         self._create_actions()
         self._create_menus()
         self._connect_signals()
         self.setWindowTitle(f"Kathode review — {repo.name} — {reviewer}")
         fit_to_screen(self, 1600, 900)
-        # Shares of the width the window really got: the article keeps the most.
-        self.splitter.setSizes([int(self.width() * share) for share in (0.22, 0.42, 0.36)])
+        self.share_width()
         first = self.queue.current_document()  # chosen before the signals were wired
         if first is not None:
-            self.editor.show_document(first)
+            self.on_document_chosen(first)
         else:
             self.statusBar().showMessage("Nothing to review: no document has a version yet.")
+
+    def share_width(self) -> None:
+        """Give the queue and the candidate list the width their columns need, within
+        shares of the width the window really got; the article keeps the rest."""
+        width = self.width()
+        queue = min(max(self.queue.needed_width, int(width * 0.18)), int(width * 0.3))
+        panel = min(max(self.panel.needed_width, int(width * 0.25)), int(width * 0.38))
+        self.splitter.setSizes([queue, width - queue - panel, panel])
 
     @property
     def reviewer(self) -> str:
@@ -86,6 +99,11 @@ class ReviewWindow(QMainWindow):
     @property
     def document_id(self) -> int | None:
         return self.editor.document_id
+
+    @property
+    def loading(self) -> bool:
+        """A document is being read; the window shows so and stays responsive."""
+        return self._loading is not None
 
     # -- composition ---------------------------------------------------------------------
 
@@ -114,6 +132,7 @@ class ReviewWindow(QMainWindow):
         splitter.addWidget(centre)
         splitter.addWidget(self.panel)
         splitter.setStretchFactor(1, 4)
+        splitter.setChildrenCollapsible(False)
         self.splitter = splitter
         self.setCentralWidget(splitter)
 
@@ -162,6 +181,8 @@ class ReviewWindow(QMainWindow):
 
     def _connect_signals(self) -> None:
         self.queue.document_chosen.connect(self.on_document_chosen)
+        self.reader.finished.connect(self.on_document_read)
+        self.reader.failed.connect(self.on_read_failed)
         self.editor.document_opened.connect(self.on_document_opened)
         self.editor.gold_changed.connect(self.on_gold_changed)
         self.editor.message.connect(self.on_message)
@@ -178,9 +199,30 @@ class ReviewWindow(QMainWindow):
     # -- documents -----------------------------------------------------------------------
 
     def on_document_chosen(self, document_id: int) -> None:
-        self.editor.show_document(document_id)
+        """Read the chosen document in the background; the heading says it is loading."""
+        if document_id == self.document_id and self._loading is None:
+            return
+        self._loading = document_id
+        item = self.queue.model.item(self.queue.model.row_of(document_id) or 0)
+        title = escape(item.title) if item is not None and item.document_id == document_id else ""
+        self.heading.setText(f"<b>{title}</b> — loading…")
+        self.statusBar().showMessage("Loading the document's versions…")
+        self.reader.start(partial(read_review_document, self._reader_repo, document_id))
+
+    def on_document_read(self, loaded: ReviewDocument) -> None:
+        if loaded.document.id != self._loading:
+            return  # an undo or redo brought another document back meanwhile
+        self._loading = None
+        self.statusBar().clearMessage()
+        self.editor.install(loaded)
+
+    def on_read_failed(self, message: str) -> None:
+        self._loading = None
+        self._show_decisions()
+        self.statusBar().showMessage(f"Could not read the document: {message}")
 
     def on_document_opened(self, document_id: int) -> None:
+        self._loading = None
         editor = self.editor
         self.gold_view.show_review(editor.document, editor.gold, editor.open_candidates())
         self.versions.show_versions(editor.document, editor.versions)
@@ -213,7 +255,10 @@ class ReviewWindow(QMainWindow):
         title = escape(document.title) if document else ""
         versions = ", ".join(editor.annotators) or "no versions"
         state = "gold version" if editor.has_gold else "no gold version yet"
-        self.heading.setText(f"<b>{title}</b> — {escape(versions)} — {state}")
+        notes = "".join(
+            f"<br>{escape(name)}: {escape(note.describe())}" for name, note in editor.notes.items()
+        )
+        self.heading.setText(f"<b>{title}</b> — {escape(versions)} — {state}{notes}")
 
     def on_refresh_queue(self) -> None:
         self.queue.refresh_filters()
@@ -233,16 +278,47 @@ class ReviewWindow(QMainWindow):
         self.agreement_view.show()
         self.agreement_view.raise_()
 
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.reader.wait()  # no read outlives the window
+        if self.agreement_view is not None:
+            self.agreement_view.close()
+        super().closeEvent(event)
+
     def on_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 6000)
 
     # -- spans ---------------------------------------------------------------------------
 
+    def _candidate_at_cursor(self) -> ReviewSpan | None:
+        """The open candidate Tab put the selection on, else the first under the caret:
+        two annotators' candidates at one place are told apart by the one Tab reached."""
+        start, end = self.gold_view.selection()
+        current = self._current_mark
+        if current is not None and (current.start, current.end) == (start, end):
+            chosen = next((c for c in self.editor.open_candidates() if c.span == current), None)
+            if chosen is not None:
+                return chosen
+        return self.editor.candidate_at(start, end)
+
     def on_take_at_cursor(self) -> None:
-        self.editor.take_at(*self.gold_view.selection())
+        candidate = self._candidate_at_cursor()
+        if candidate is None:
+            self.editor.take_at(*self.gold_view.selection())  # says why nothing happened
+        else:
+            self.editor.take(candidate)
 
     def on_drop_at_cursor(self) -> None:
-        self.editor.drop_at(*self.gold_view.selection())
+        start, end = self.gold_view.selection()
+        gold = self.editor.gold_at(start, end)
+        candidate = None if gold is not None else self._candidate_at_cursor()
+        place: Span | None = gold
+        if candidate is not None:
+            done, place = self.editor.drop(candidate), candidate.span
+        else:
+            done = self.editor.drop_at(start, end)
+        if done and place is not None:
+            # Keep the place: Tab goes on to another candidate there (another annotator's).
+            self._select(place)
 
     def on_take(self, candidate: ReviewSpan) -> None:
         self.editor.take(candidate)
@@ -255,7 +331,7 @@ class ReviewWindow(QMainWindow):
 
     def on_cursor_moved(self) -> None:
         """The candidate under the caret is the one the panel's Take and Drop act on."""
-        candidate = self.editor.candidate_at(*self.gold_view.selection())
+        candidate = self._candidate_at_cursor()
         if candidate is not None:
             self.panel.select(candidate)
 
@@ -284,10 +360,13 @@ class ReviewWindow(QMainWindow):
         )
 
     def on_jump_span(self, step: int) -> None:
-        target = next_mark(self.editor.ordered_marks(), *self.gold_view.selection(), step)
+        marks = self.editor.ordered_marks()
+        target = next_mark(marks, *self.gold_view.selection(), step, self._current_mark)
         if target is not None:
             self._select(target)
 
     def _select(self, span: Span) -> None:
+        self._current_mark = span
         self.gold_view.select_range(span.start, span.end)
+        self.on_cursor_moved()  # the same extent again moves no cursor, yet the mark changed
         self.gold_view.setFocus()

@@ -70,6 +70,7 @@ class ArticleView(QTextEdit):
         self._rects_key: tuple[object, ...] = ()
         self._text_generation = 0
         self._tag_widths: dict[str, float] = {}
+        self.painted_tags: list[tuple[Mark, QRectF, str]] = []  # the last paint's names
         self._watch_layout()
         self.set_font_size(13)
 
@@ -236,6 +237,7 @@ class ArticleView(QTextEdit):
     # -- painting ------------------------------------------------------------------------
 
     def paintEvent(self, event: QPaintEvent) -> None:
+        self.painted_tags = []
         if not self.highlighter.index.marks:
             super().paintEvent(event)
             return
@@ -305,6 +307,7 @@ class ArticleView(QTextEdit):
             return
         origin = self._block_origin(block, dy)
         metrics = QFontMetricsF(self._tag_font)
+        tag_right: dict[float, float] = {}  # per line of tags, where the last name ends
         for mark in marks:
             rects = self._mark_rects(block, mark, origin)
             if not rects:
@@ -322,11 +325,23 @@ class ArticleView(QTextEdit):
                 if width is None:
                     width = self._tag_widths[mark.label] = metrics.horizontalAdvance(mark.label)
                 tag = QRectF(last.left(), last.bottom() + 1, width + 6, metrics.height())
+                name = mark.label
+                # A neighbour's name still running here: start after it, and elide this one
+                # if it would then run past its own span (names never overlap).
+                left = max(tag.left(), tag_right.get(tag.top(), tag.left() - 2) + 2)
+                if left > tag.left():
+                    room = max(last.right(), left + metrics.height()) - left
+                    if room < tag.width():
+                        name = metrics.elidedText(name, Qt.TextElideMode.ElideRight, room - 6)
+                        tag.setWidth(metrics.horizontalAdvance(name) + 6)
+                    tag.moveLeft(left)
+                tag_right[tag.top()] = tag.right()
+                self.painted_tags.append((mark, tag, name))
                 painter.setPen(Qt.PenStyle.NoPen)
                 painter.setBrush(colour)
                 painter.drawRoundedRect(tag, 3, 3)
                 painter.setPen(QColor("#000000") if colour.lightness() > 140 else QColor("#ffffff"))
-                painter.drawText(tag, Qt.AlignmentFlag.AlignCenter, mark.label)
+                painter.drawText(tag, Qt.AlignmentFlag.AlignCenter, name)
 
     def _mark_rects(self, block: QTextBlock, mark: Mark, origin: QPointF) -> list[QRectF]:
         """The mark's piece on each line of the block, in viewport coordinates."""

@@ -17,6 +17,7 @@ from core.labels import Label
 from core.marks import Mark, MarkIndex
 from core.offsets import OffsetMap
 from core.spans import Span
+from ui.widgets.theme import readable_colour
 
 CONFIRMED_ALPHA = 120
 SUGGESTED_ALPHA = 28
@@ -33,13 +34,14 @@ class SpanHighlighter:
         self._fills: dict[tuple[str, bool], QColor] = {}  # (colour, suggested)
 
     def set_labels(self, labels: Sequence[Label]) -> None:
-        self._colours = {label.name: label.colour for label in labels}
+        # A variant of each colour that stays visible on the theme's background (3:1).
+        self._colours = {label.name: readable_colour(label.colour) for label in labels}
 
     def colour(self, label: str) -> str:
         return self._colours.get(label, UNKNOWN_COLOUR)
 
     def colour_of(self, mark: Mark) -> str:
-        return mark.colour or self.colour(mark.label)
+        return readable_colour(mark.colour) if mark.colour else self.colour(mark.label)
 
     def fill_of(self, mark: Mark) -> QColor:
         key = (self.colour_of(mark), mark.suggested)

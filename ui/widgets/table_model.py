@@ -45,8 +45,32 @@ class ListTableModel(QAbstractTableModel, Generic[Row]):
         return None
 
 
-def configure_list_table(table: QTableView, widths: Sequence[tuple[int, int]]) -> None:
-    """Rows selected whole, one at a time; column 0 stretches, the others get fixed widths.
+CELL_PADDING = 18  # a cell's margins and the header's sort-arrow room, in pixels
+ICON_ROOM = 22  # a decoration (colour chip) before a cell's text
+STRETCH_CHARACTERS = 8  # the stretching column never gets narrower than this
+
+
+def column_width(table: QTableView, column: int, width: int | str) -> int:
+    """A column's width: ``width`` pixels, or the width of a sample text (the widest cell
+    expected), and never less than the column's heading, in the table's own font."""
+    metrics = table.fontMetrics()
+    title = table.model().headerData(column, Qt.Orientation.Horizontal) if table.model() else ""
+    heading = table.horizontalHeader().fontMetrics().horizontalAdvance(str(title or ""))
+    if isinstance(width, str):
+        width = metrics.horizontalAdvance(width)
+    return max(width, heading) + CELL_PADDING
+
+
+def configure_list_table(
+    table: QTableView,
+    widths: Sequence[tuple[int, int | str]],
+    stretch_characters: int = STRETCH_CHARACTERS,
+) -> int:
+    """Rows selected whole, one at a time; column 0 stretches, the others get fixed widths
+    (pixels, or a sample text measured in the table's font), never narrower than their
+    headings; column 0 keeps ``stretch_characters``. Returns the width the table needs to
+    show every column whole, for the window's splitter to give it when the screen has room:
+    one rule for every list.
 
     Sizing columns to their contents would read every row on each change, so it is avoided.
     """
@@ -56,8 +80,14 @@ def configure_list_table(table: QTableView, widths: Sequence[tuple[int, int]]) -
     table.setWordWrap(False)
     header = table.horizontalHeader()
     header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    total = 0
     for column, width in widths:
         header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(column, width)
+        size = column_width(table, column, width)
+        header.resizeSection(column, size)
+        total += size
+    stretch = table.fontMetrics().averageCharWidth() * stretch_characters + CELL_PADDING
+    scrollbar = table.verticalScrollBar().sizeHint().width()
     table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
     table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
+    return total + stretch + scrollbar + 2 * table.frameWidth()

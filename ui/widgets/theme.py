@@ -2,14 +2,17 @@
 
 Both themes use the Fusion style, which draws the same on every platform and follows the
 palette completely; light is Fusion's own palette, dark a palette chosen for contrast.
+Label colours are shown in a variant that keeps a WCAG contrast of at least 3:1 against
+the article's background (``readable_colour``): lighter on the dark theme, darker on light.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from PySide6.QtCore import QSettings
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
 ORGANISATION = "Kathode"
@@ -17,6 +20,7 @@ APPLICATION = "Kathode"
 THEMES = ("light", "dark")
 FONT_SIZE_RANGE = (9, 28)
 DEFAULT_FONT_SIZE = 13
+MINIMUM_CONTRAST = 3.0  # WCAG 2.1 for graphical objects (1.4.11): outlines, fills, tags
 
 
 @dataclass(frozen=True)
@@ -97,3 +101,57 @@ def apply_theme(app: QApplication, theme: str) -> None:
     """Switch the whole application to ``"light"`` or ``"dark"`` (anything else is light)."""
     app.setStyle("Fusion")
     app.setPalette(dark_palette() if theme == "dark" else app.style().standardPalette())
+
+
+def relative_luminance(colour: QColor) -> float:
+    """WCAG 2.1 relative luminance of an sRGB colour (0 black … 1 white)."""
+
+    def linear(channel: float) -> float:
+        return channel / 12.92 if channel <= 0.04045 else ((channel + 0.055) / 1.055) ** 2.4
+
+    return (
+        0.2126 * linear(colour.redF())
+        + 0.7152 * linear(colour.greenF())
+        + 0.0722 * linear(colour.blueF())
+    )
+
+
+def contrast_ratio(a: QColor, b: QColor) -> float:
+    """WCAG contrast ratio of two colours, 1 (same) to 21 (black on white)."""
+    la, lb = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+@lru_cache(maxsize=256)
+def _readable(colour: str, background: str, minimum: float) -> str:
+    base, back = QColor(colour), QColor(background)
+    if contrast_ratio(base, back) >= minimum:
+        return colour
+    towards_white = relative_luminance(back) < 0.5
+    hue, saturation, lightness = base.hslHueF(), base.hslSaturationF(), base.lightnessF()
+    # Lightness moves away from the background in small steps, the hue kept.
+    for step in range(1, 101):
+        if towards_white:
+            value = lightness + (1.0 - lightness) * step / 100
+        else:
+            value = lightness * (1 - step / 100)
+        candidate = QColor.fromHslF(max(hue, 0.0), saturation, value)
+        if contrast_ratio(candidate, back) >= minimum:
+            return candidate.name().upper()
+    return "#FFFFFF" if towards_white else "#000000"
+
+
+def readable_colour(
+    colour: str, background: QColor | None = None, minimum: float = MINIMUM_CONTRAST
+) -> str:
+    """``colour``, or the nearest lighter (on a dark background) or darker variant of the
+    same hue whose contrast with ``background`` is at least ``minimum``. The background is
+    the application's article background (the palette's Base) unless given."""
+    if background is None:
+        background = article_background()
+    return _readable(QColor(colour).name().upper(), background.name().upper(), minimum)
+
+
+def article_background(palette: QPalette | None = None) -> QColor:
+    """The colour behind the article text: the palette's Base."""
+    return (palette or QGuiApplication.palette()).color(QPalette.ColorRole.Base)
