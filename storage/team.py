@@ -167,6 +167,8 @@ def init_team(
 ) -> TeamSettings:
     """Make the project a team project: settings, the gold annotator, and on PostgreSQL the
     policies and triggers that enforce the roles. Safe to run again (after an upgrade too)."""
+    if overlap is None:  # the setting is written either way: it makes a team project
+        overlap = repo.team_settings().annotators_per_document
     settings = repo.set_team_settings(
         annotators_per_document=overlap, skip_return_minutes=skip_return_minutes
     )
@@ -227,6 +229,20 @@ def members(repo: ProjectRepository) -> list[Member]:
                 )
             )
         return [Member(name, role, name in logins) for name, role in sorted(roles.items())]
+
+
+def role_of(repo: ProjectRepository, name: str) -> str:
+    """The role ``name`` works in, for what the windows offer (``core.roles``).
+
+    A team member has their role. On a project without members (every project before
+    ``team add``) everyone may do everything, as a single person's project allows; on a
+    team project someone who is not a member may do what an annotator may.
+    """
+    with repo.reading() as s:
+        roles = _roles(s)
+    if not roles:
+        return "manager"
+    return roles.get(name, "annotator")
 
 
 def _roles(s: Session) -> dict[str, str]:

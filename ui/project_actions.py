@@ -86,6 +86,9 @@ class ProjectActions(QObject):
         window.closing.connect(self.shutdown)
 
     def on_command(self, action_id: ActionId) -> None:
+        if not self.allowed(action_id):
+            self.message.emit("Your role in this team project does not allow that.")
+            return
         handlers = {
             ActionId.IMPORT: self.on_import,
             ActionId.EXPORT: self.on_export,
@@ -99,6 +102,11 @@ class ProjectActions(QObject):
             ActionId.RESTORE_BACKUP: self.on_restore_backup,
         }
         handlers[action_id]()
+
+    def allowed(self, action_id: ActionId) -> bool:
+        """What the window offers is what the person's role allows (``ui.annotate.roles``)."""
+        action = self.window.actions_by_id.get(action_id)
+        return action is None or action.isEnabled()
 
     def apply_preferences(self, preferences: Preferences | None = None) -> None:
         preferences = preferences or load_preferences()
@@ -224,6 +232,9 @@ class ProjectActions(QObject):
     def on_labels(self) -> None:
         from ui.dialogs.label_editor import LabelEditor
 
+        if not self.allowed(ActionId.LABELS):  # also asked for from the settings dialog
+            self.message.emit("Only a manager changes the label scheme of this project.")
+            return
         editor = LabelEditor(self.window.repo, self.window)
         editor.scheme_changed.connect(self.scheme_changed)
         editor.exec()

@@ -34,6 +34,7 @@ from ui.annotate.editor import AnnotationEditor, MarkChanges
 from ui.annotate.label_bar import LabelBar
 from ui.annotate.live_updates import connect_live_updates
 from ui.annotate.queue_panel import QueuePanel
+from ui.annotate.roles import apply_role
 from ui.annotate.span_panel import SpanPanel
 from ui.annotate.suggestions import SuggestionService
 from ui.dialogs.help_dialog import HelpDialog
@@ -85,6 +86,7 @@ class MainWindow(QMainWindow):
         if self.queue.model.rowCount():
             self.queue.table.selectRow(0)
         self.live_updates = connect_live_updates(self)  # others' changes (ui.annotate.live_updates)
+        apply_role(self)  # only what the person's role may do (core.roles)
 
     @property
     def annotator(self) -> str:
@@ -287,6 +289,7 @@ class MainWindow(QMainWindow):
         self.editor.set_viewing(name)
         self._update_title()
         self.refresh_progress()
+        apply_role(self)
 
     def on_scheme_changed(self) -> None:
         """Labels were renamed, recoloured or deleted: redraw everything that shows them."""

@@ -31,6 +31,7 @@ from core.review import ReviewSpan
 from core.spans import Span
 from storage.repository import ProjectRepository
 from ui.review.agreement_view import AgreementView
+from ui.review.live_updates import connect_review_window
 from ui.review.review_editor import Decision, ReviewEditor
 from ui.review.review_panel import ReviewPanel
 from ui.review.review_queue import ReviewQueuePanel
@@ -78,6 +79,7 @@ class ReviewWindow(QMainWindow):
             self.editor.show_document(first)
         else:
             self.statusBar().showMessage("Nothing to review: no document has a version yet.")
+        self.live_updates = connect_review_window(self)  # role and others' changes
 
     @property
     def reviewer(self) -> str:
