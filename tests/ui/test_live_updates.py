@@ -51,7 +51,7 @@ def check_reaches_window(qtbot: QtBot, open_window: OpenWindow, project: str) ->
     assert row is not None
     assert window.document_id == docs[0]
     assert model.index(row, 2).data() == STATUS_MARK[model._rows[row].status]
-    assert window.progress.text() == "ana: 0 of 2 done"
+    qtbot.waitUntil(lambda: window.progress.text() == "ana: 0 of 2 done", timeout=2000)
 
     done = edit_in_another_process(project, docs[1])
     qtbot.waitUntil(lambda: model.index(row, 2).data() == "✓ accepted", timeout=2000)

@@ -73,7 +73,7 @@ def check_two_annotators(
     _, ana = open_window(url_of["ana"], ana_name)
     assert queue_ids(ana) == [docs[0]]  # the window opened on her first assignment
     assert ana.document_id == docs[0]
-    assert ana.progress.text() == f"{ana_name}: 0 of 1 done"
+    qtbot.waitUntil(lambda: ana.progress.text() == f"{ana_name}: 0 of 1 done", timeout=2000)
     _, ben = open_window(url_of["ben"], ben_name)
     assert queue_ids(ben) == [docs[1]]  # k = 1: not ana's document
 

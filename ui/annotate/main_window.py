@@ -37,6 +37,7 @@ from ui.annotate.queue_panel import QueuePanel
 from ui.annotate.roles import apply_role
 from ui.annotate.span_panel import SpanPanel
 from ui.annotate.suggestions import SuggestionService
+from ui.annotate.work_figures import WorkFigures
 from ui.dialogs.help_dialog import HelpDialog
 from ui.widgets.actions import ACTIONS, ActionId, make_actions
 from ui.widgets.article_view import ArticleView
@@ -82,6 +83,7 @@ class MainWindow(QMainWindow):
         self._apply_labels()
         fit_to_screen(self, 1400, 860)
         self._update_title()
+        self.work_figures = WorkFigures(self)  # progress and session figures, off the GUI thread
         self.refresh_progress()
         if self.queue.model.rowCount():
             self.queue.table.selectRow(0)
@@ -428,10 +430,12 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(title)
 
     def refresh_progress(self) -> None:
-        """Count the queue afresh (on opening, another annotator, an import); edits change
-        the figure by their delta instead."""
-        self._total = self.repo.count_documents(self.annotator)
-        self._done = self._total - self.repo.count_documents(self.annotator, status=Status.OPEN)
+        """Count the queue afresh off the GUI thread (on opening, another annotator, an
+        import, others' changes); edits change the figure by their delta instead."""
+        self.work_figures.count_progress()
+
+    def set_progress(self, total: int, done: int) -> None:
+        self._total, self._done = total, done
         self._show_progress()
 
     def _show_progress(self) -> None:
