@@ -165,7 +165,10 @@ class ProjectActions(QObject):
     def on_statistics(self) -> None:
         from ui.dialogs.stats_view import StatsView  # pyqtgraph loads only when asked for
 
-        StatsView(self.window.repo, self.window.annotator, self.window).exec()
+        window = self.window
+        StatsView(
+            window.repo, window.annotator, window, session_start=window.work_figures.started
+        ).exec()
 
     def on_review(self) -> None:
         from ui.review.review_window import ReviewWindow

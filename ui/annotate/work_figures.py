@@ -29,7 +29,7 @@ def start_of_today() -> datetime:
 
 def rate_text(rate: WorkRate | None) -> str:
     if rate is None:
-        return "0 docs/h · 0 entities/h"
+        return "0.0 docs/h · 0 entities/h"
     return f"{rate.documents_per_hour:.1f} docs/h · {rate.entities_per_hour:.0f} entities/h"
 
 
