@@ -219,6 +219,7 @@ def test_stats_view_team_page(qtbot: QtBot, tmp_path: Path) -> None:
         assert values(team.progress_bars["done"], "width") == [1, 1]
         assert values(team.progress_bars["total"], "width") == [people["ana"].assigned, 1]
         assert "done of assigned" in team.progress_plot.getPlotItem().titleLabel.text
+        assert "<b>ana</b> has done <b>1</b> of 2" in view.summary.text()  # her queue
         finished = repo.finished_per_day()
         assert team.days == sorted({d for per in finished.values() for d in per})
         assert list(team.throughput_lines) == ["ana", "ben"]

@@ -200,7 +200,7 @@ class StatsView(QDialog):
         self._draw_statuses(mine, overall)
         self._draw_progress(progress)
         self.team.draw(figures.team, self.annotator)
-        done = documents - mine["open"]
+        done = sum(n for status, n in mine.items() if status != "open")
         gold_versions = figures.stats["gold"]["versions"]
         self.summary.setText(
             f"<b>{figures.stats['documents']}</b> documents · <b>{sum(people.values())}</b> "

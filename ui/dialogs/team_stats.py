@@ -24,8 +24,8 @@ from storage.statistics import AgreementDay, WorkRate
 from ui.dialogs.stats_plots import SERIES_COLOURS, PlotStyle
 
 BAR_THICKNESS = 0.7
-WORK_COLUMNS = ("Person", "Today docs/h", "Today entities/h", "Session docs/h",
-                "Session entities/h")  # fmt: skip
+WORK_COLUMNS = ("Person", "Today\ndocs/h", "Today\nentities/h", "Session\ndocs/h",
+                "Session\nentities/h")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -142,8 +142,8 @@ class TeamStats(QWidget):
     def _draw_agreement(self, agreement: list[AgreementDay]) -> None:
         colour, mean = SERIES_COLOURS[0], SERIES_COLOURS[1]
         title = (
-            f"Agreement over time: <span style='color:{colour}'>●</span> that day's documents "
-            f"<span style='color:{mean}'>—</span> all so far (span F1)"
+            f"Agreement (span F1): <span style='color:{colour}'>●</span> per day "
+            f"<span style='color:{mean}'>—</span> so far"
         )
         plot = self.plots.reset(self.agreement_plot, title)
         days = [a.day for a in agreement]
