@@ -15,9 +15,10 @@ class Permission(Enum):
     REVIEW = "review"  # open the review window and the agreement figures
     GOLD = "gold"  # write gold versions
     LABEL_SCHEME = "label scheme"
-    PROJECT_SETTINGS = "project settings"  # overlap, training, restoring a backup
-    ASSIGNMENT = "assignment"  # hand documents to other people
+    PROJECT_SETTINGS = "project settings"  # training, restoring a backup
     IMPORT = "import"
+    # Assignment by hand is the CLI's (`assign`, a manager's login on PostgreSQL): the
+    # windows have no such command to hide.
 
 
 ROLES = ("annotator", "reviewer", "manager")

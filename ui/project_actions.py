@@ -220,9 +220,11 @@ class ProjectActions(QObject):
         )
 
     def shutdown(self) -> None:
-        """The window closes: a training still running is stopped (nothing installed)."""
+        """The window closes: a training still running is stopped (nothing installed), and
+        the review window (and its change watcher) goes with it."""
         if self.train_dialog is not None:
             self.train_dialog.shutdown()
+        self.close_review()
 
     def on_settings(self) -> None:
         from ui.dialogs.settings_dialog import SettingsDialog
