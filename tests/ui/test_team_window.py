@@ -57,11 +57,16 @@ def queue_ids(window: MainWindow) -> list[int | None]:
     return [model.document_id(row) for row in range(model.rowCount())]
 
 
-def press(qtbot: QtBot, window: MainWindow, key: Qt.Key) -> None:
+def press(
+    qtbot: QtBot,
+    window: MainWindow,
+    key: Qt.Key,
+    modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier,
+) -> None:
     """A key in ``window``'s article, with the window active (shortcuts are per window)."""
     with qtbot.waitActive(window):
         window.activateWindow()
-    qtbot.keyClick(window.article, key)
+    qtbot.keyClick(window.article, key, modifier)
 
 
 def check_two_annotators(
@@ -164,3 +169,15 @@ def test_team_window_offers_what_the_role_allows(
         assert "manager" in window.statusBar().currentMessage()
         menu_texts = [a.text() for a in window.menuBar().actions()]
         assert "&Project" in menu_texts
+
+
+def test_team_window_reviewer_is_assigned_only_when_asking(
+    qtbot: QtBot, open_window: OpenWindow, tmp_path: Path
+) -> None:
+    project = str(tmp_path / "team.kathode")
+    docs = make_team(project, {"ana": "ana", "rev": "rev"})
+    repo, window = open_window(project, "rev")
+    assert queue_ids(window) == [] and repo.assignees()[docs[0]] == []  # opening took nothing
+    press(qtbot, window, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)  # Next document
+    assert queue_ids(window) == [docs[0]] and window.document_id == docs[0]
+    assert repo.assignees()[docs[0]] == ["rev"]

@@ -27,6 +27,7 @@ from storage.assignment import AssignmentError
 from storage.document_scores import QUEUE_ORDERS
 from storage.repository import ProjectRepository
 from storage.repository_base import StorageError
+from storage.team import role_of
 from ui.annotate.queue_model import QueueModel
 from ui.widgets.table_model import configure_list_table
 from ui.widgets.theme import user_settings
@@ -57,8 +58,10 @@ class QueuePanel(QWidget):
         self.annotator = annotator  # whose queue it is (the filter may show another's)
         self.team = repo.team_settings().team
         self.model = QueueModel(repo, annotator, stored_order())
-        if self.team and self.model.rowCount() == 0:
-            self.hand_out_next()  # the window opens on work: the first assignment
+        if self.team and self.model.rowCount() == 0 and role_of(repo, annotator) == "annotator":
+            # An annotator's window opens on work: the first assignment. A reviewer or a
+            # manager asks with Next, so opening the window to review takes no document.
+            self.hand_out_next()
         self.order = QComboBox(self)
         self.order.setObjectName("queueOrder")
         self.order.setToolTip("The order of the queue; the next document follows it")
