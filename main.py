@@ -208,32 +208,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def cmd_app(args: argparse.Namespace) -> int:
-    from storage.demo import open_demo_project
     from ui.app import run_app
 
-    if args.project:
-        repo = _open_or_offer_backup(args.project)
-        if repo is None:
-            return EXIT_REFUSED
-    else:
-        repo, _ = open_demo_project()
-    with repo:
-        return run_app(repo, args.annotator)
-
-
-def _open_or_offer_backup(project: str) -> ProjectRepository | None:
-    """Open the app's project; a damaged one gets a message that offers its newest backup."""
-    from storage.repository import CorruptProjectError, ProjectRepository
-
-    try:
-        return ProjectRepository.open(project)
-    except CorruptProjectError as exc:
-        from ui.dialogs.restore_dialog import offer_backup
-
-        print(f"kathode: {exc}", file=sys.stderr)
-        if not offer_backup(exc, Path(project)):
-            return None
-    return ProjectRepository.open(project)
+    return run_app(args.project, args.annotator)
 
 
 def cmd_import(args: argparse.Namespace) -> int:

@@ -42,6 +42,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.germeval import DATA, oracle_tsv  # noqa: E402
+from benchmarks.machine import refuse_when_busy  # noqa: E402
 from core.documents import Status  # noqa: E402
 from core.exports.record import ExportRecord  # noqa: E402
 from core.spans import Span  # noqa: E402
@@ -167,15 +168,7 @@ def main() -> int:
         return 2
     setup = setup_line(args)
     print("set-up: " + json.dumps(setup), flush=True)
-    cpus = os.cpu_count() or 1
-    if float(setup["load_1min_at_start"]) > max(0.75, cpus * 0.4) and not args.allow_busy:  # type: ignore[arg-type]
-        print(
-            "bench_learning: the machine is busy (1-minute load "
-            f"{setup['load_1min_at_start']} on {cpus} cores); the seconds would be wrong. "
-            "Stop the other work or pass --allow-busy.",
-            file=sys.stderr,
-        )
-        return 2
+    refuse_when_busy("bench_learning", args.allow_busy)
 
     from storage.importer import import_paths
     from storage.repository import ProjectRepository

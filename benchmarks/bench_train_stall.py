@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.germeval import DATA, oracle_tsv  # noqa: E402
+from benchmarks.machine import refuse_when_busy  # noqa: E402
 
 SENTENCES = 1200
 
@@ -47,6 +48,7 @@ def make_project(folder: Path) -> Path:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--offscreen", action="store_true", help="allow Qt's offscreen platform")
+    parser.add_argument("--allow-busy", action="store_true", help="run on a loaded machine")
     args = parser.parse_args()
     if not (DATA / "train-outer.tsv").is_file():
         print(f"bench_train_stall: {DATA} is missing (../shared beside the repo)", file=sys.stderr)
@@ -81,6 +83,7 @@ def main() -> int:
             file=sys.stderr,
         )
         return 2
+    refuse_when_busy("bench_train_stall", args.allow_busy)
     if not QFontDatabase.families():
         print("bench_train_stall: Qt finds no font (install fonts-dejavu-core)", file=sys.stderr)
         return 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -39,7 +40,7 @@ class Document:
 
     id: int
     text: str
-    tokens: list[Token]
+    tokens: Sequence[Token]
     language: str
     title: str
     source: str

@@ -10,9 +10,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import Table, bindparam, func, or_, select, update
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -307,13 +307,13 @@ class ProjectRepository(
             )
         return query
 
-    def _remember_tokens(self, document_id: int, tokens: list[Token]) -> None:
+    def _remember_tokens(self, document_id: int, tokens: Sequence[Token]) -> None:
         self._tokens[document_id] = tokens
         self._tokens.move_to_end(document_id)
         while len(self._tokens) > _TOKEN_CACHE_SIZE:
             self._tokens.popitem(last=False)
 
-    def tokens(self, document_id: int) -> list[Token]:
+    def tokens(self, document_id: int) -> Sequence[Token]:
         cached = self._tokens.get(document_id)
         return cached if cached is not None else self.document(document_id).tokens
 
@@ -408,13 +408,9 @@ class ProjectRepository(
     def _touched_annotation_id(self, s: Session, document_id: int, annotator: str) -> int:
         """The annotation's id, its ``updated_at`` set to now (created when missing)."""
         annotator_id = self._annotator_id(s, annotator)
-        found = s.scalar(
-            update(m.AnnotationRow)
-            .where(m.AnnotationRow.document_id == document_id)
-            .where(m.AnnotationRow.annotator_id == annotator_id)
-            .values(updated_at=m.utcnow())
-            .returning(m.AnnotationRow.id),
-            execution_options={"synchronize_session": False},
+        found = s.connection().scalar(
+            _TOUCH_ANNOTATION,
+            {"document": document_id, "annotator": annotator_id, "now": m.utcnow()},
         )
         return found if found is not None else self._annotation_id(s, document_id, annotator)
 
@@ -434,6 +430,17 @@ class ProjectRepository(
                 .where(m.AnnotationRow.id == annotation_id)
                 .values(status=status.value, updated_at=m.utcnow())
             )
+
+
+_annotations = cast(Table, m.AnnotationRow.__table__)
+# Built once: an edit only binds its values.
+_TOUCH_ANNOTATION = (
+    update(_annotations)
+    .where(_annotations.c.document_id == bindparam("document"))
+    .where(_annotations.c.annotator_id == bindparam("annotator"))
+    .values(updated_at=bindparam("now"))
+    .returning(_annotations.c.id)
+)
 
 
 def _default_name(url: URL) -> str:

@@ -8,7 +8,7 @@ suggestion cache, statistics) build on this class, each in its own module.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 from sqlalchemy import Engine, select
@@ -96,7 +96,7 @@ class RepositoryBase:
         self._write = sessionmaker(
             engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False
         )
-        self._tokens: OrderedDict[int, list[Token]] = OrderedDict()
+        self._tokens: OrderedDict[int, Sequence[Token]] = OrderedDict()
         self._annotator_ids: dict[str, int] = {}
 
     @property

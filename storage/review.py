@@ -263,7 +263,7 @@ def _reviewer(name: str) -> str:
     return name
 
 
-def _document_tokens(s: Session, document_id: int) -> list[Token]:
+def _document_tokens(s: Session, document_id: int) -> Sequence[Token]:
     row = s.execute(
         select(m.DocumentRow.text, m.DocumentRow.tokens).where(m.DocumentRow.id == document_id)
     ).first()

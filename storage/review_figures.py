@@ -160,7 +160,7 @@ class ReviewFigures(RepositoryBase):
         *,
         least: int,
         with_tokens: bool = True,
-    ) -> Iterator[list[tuple[int, list[Token], dict[str, list[Span]]]]]:
+    ) -> Iterator[list[tuple[int, Sequence[Token], dict[str, list[Span]]]]]:
         """Pages of ``(id, tokens, {annotator: spans})`` of the documents with at least
         ``least`` people's versions that pass the filters, in document id order (Core
         selects: ORM rows would cost more than the figures)."""

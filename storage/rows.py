@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from core.spans import Token
+from core.spans import PackedTokens, Token
 
 TITLE_CHARS = 200
 
@@ -28,17 +28,17 @@ def title_of(text: str, meta: dict[str, Any]) -> str:
 
 def pack_tokens(tokens: Sequence[Token]) -> list[int]:
     """Tokens as the flat ``[start, end, ws, ...]`` list stored with a document."""
+    if isinstance(tokens, PackedTokens):
+        return list(tokens.flat)
     flat: list[int] = []
     for t in tokens:
         flat.extend((t.start, t.end, int(t.ws)))
     return flat
 
 
-def unpack_tokens(text: str, flat: Sequence[int]) -> list[Token]:
-    return [
-        Token(text[flat[i] : flat[i + 1]], flat[i], flat[i + 1], bool(flat[i + 2]))
-        for i in range(0, len(flat), 3)
-    ]
+def unpack_tokens(text: str, flat: Sequence[int]) -> PackedTokens:
+    """The stored tokens, made into ``Token`` objects only as they are read."""
+    return PackedTokens(text, flat)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +46,7 @@ class NewDocument:
     """A document about to be stored, with its tokens already made."""
 
     text: str
-    tokens: list[Token]
+    tokens: Sequence[Token]
     tokenizer_version: str
     language: str
     source: str = ""

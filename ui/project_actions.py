@@ -19,6 +19,7 @@ from storage.repository import ProjectRepository
 from ui.annotate.main_window import MainWindow
 from ui.widgets.actions import ActionId
 from ui.widgets.theme import Preferences, apply_theme, load_preferences
+from ui.widgets.wording import counted
 
 if TYPE_CHECKING:
     from ui.dialogs.train_dialog import TrainDialog
@@ -27,6 +28,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 IMPORT_FILTER = "Documents (*.txt *.md *.markdown *.html *.htm *.jsonl *.conll *.iob *.tsv)"
+PROJECT_SUFFIX = ".kathode"
+PROJECT_FILTER = "Kathode projects (*.kathode *.sqlite *.db);;All files (*)"
 
 
 class ImportSignals(QObject):
@@ -65,6 +68,7 @@ class ProjectActions(QObject):
     scheme_changed = Signal()
     annotator_chosen = Signal(str)
     model_trained = Signal()
+    project_chosen = Signal(str, bool)  # a project to open instead (file or URL), create it?
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
@@ -84,12 +88,15 @@ class ProjectActions(QObject):
         self.annotator_chosen.connect(window.set_annotator)
         self.model_trained.connect(window.on_model_trained)
         window.closing.connect(self.shutdown)
+        window.open_project.connect(self.project_chosen)
 
     def on_command(self, action_id: ActionId) -> None:
         if not self.allowed(action_id):
             self.message.emit("Your role in this team project does not allow that.")
             return
         handlers = {
+            ActionId.NEW_PROJECT: self.on_new_project,
+            ActionId.OPEN_PROJECT: self.on_open_project,
             ActionId.IMPORT: self.on_import,
             ActionId.EXPORT: self.on_export,
             ActionId.STATISTICS: self.on_statistics,
@@ -124,20 +131,51 @@ class ProjectActions(QObject):
         job = ImportJob(self.window.repo, paths, self.window.annotator)
         job.signals.finished.connect(self.on_import_finished)
         job.signals.failed.connect(self.message)
-        self.message.emit(f"Importing {len(paths)} file(s)…")
+        self.message.emit(f"Importing {counted(len(paths), 'file')}…")
         QThreadPool.globalInstance().start(job)
 
     def on_import_finished(self, summary: ImportSummary) -> None:
         self.documents_imported.emit()
         text = (
-            f"Imported {summary.documents_added} documents ({summary.duplicates} already "
-            f"there), {summary.annotations} annotations, {summary.spans} spans"
+            f"Imported {counted(summary.documents_added, 'document')} "
+            f"({summary.duplicates} already there), "
+            f"{counted(summary.annotations, 'annotation')}, {counted(summary.spans, 'span')}"
         )
         if summary.refused:
             text += f"; {len(summary.refused)} refused: {summary.refused[0]}"
         if summary.stopped:
             text += f"; {summary.stopped}"
         self.message.emit(text)
+
+    def on_new_project(self) -> None:
+        """A new project file; choosing an existing file opens it, overwriting nothing."""
+        path, _ = QFileDialog.getSaveFileName(
+            self.window, "New project", str(self._project_folder() / f"project{PROJECT_SUFFIX}"),
+            PROJECT_FILTER, options=QFileDialog.Option.DontConfirmOverwrite,
+        )  # fmt: skip
+        if not path:
+            return
+        if not Path(path).suffix:
+            path += PROJECT_SUFFIX
+        self.project_chosen.emit(path, True)
+
+    def on_open_project(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self.window, "Open project", str(self._project_folder()), PROJECT_FILTER
+        )
+        if path:
+            self.project_chosen.emit(path, False)
+
+    def _project_folder(self) -> Path:
+        """Where the project dialogs start: beside the open project, else (the demo, which
+        lives in the hidden data folder, or a team project) the home folder."""
+        from storage.backup import project_file
+        from storage.demo import demo_path
+
+        current = project_file(self.window.repo)
+        if current is None or current.resolve() == demo_path().resolve():
+            return Path.home()
+        return current.parent
 
     def on_restore_backup(self) -> None:
         from storage.backup import project_file

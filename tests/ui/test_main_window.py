@@ -48,7 +48,7 @@ def test_main_window_keyboard_span_survives_reopen(
     qtbot.keyClick(article, Qt.Key.Key_O)
     article.select_range(37, 37)
     qtbot.keyClick(article, Qt.Key.Key_Delete)
-    assert window.label_bar.buttons["ORG"].text() == "ORG [o] · 1"
+    assert window.label_bar.buttons["ORG"].text() == "ORG [O] · 1"
     qtbot.keyClick(article, Qt.Key.Key_A)
     assert window.document_id != first
     window.close()

@@ -28,7 +28,7 @@ def test_window_size_main_window_fits_1024_with_every_label_counted(
     window.label_bar.set_counts({label.name: 1234 for label in window.labels})
     window.article.select_range(0, 3)
     qtbot.keyClick(window.article, Qt.Key.Key_O)
-    assert window.label_bar.buttons["ORG"].text() == "ORG [o] · 1235"
+    assert window.label_bar.buttons["ORG"].text() == "ORG [O] · 1235"
     assert window.minimumSizeHint().width() <= 1024
     window.resize(1024, 700)
     qtbot.waitUntil(lambda: window.width() == 1024)

@@ -189,17 +189,16 @@ class AnnotationEditor(QObject):
                 self.message.emit("Select some text first, then press a label key.")
                 return False
             if target in self.spans:
-                if target.label == label:
-                    return True
-                new = Span(target.start, target.end, label)
-                return self._push(SpanEdit(self, self.document.id, f"Relabel as {label}",
-                                           remove=[target], add=[new]))  # fmt: skip
+                return self._relabel(target, label)
             start, end = target.start, target.end
         snapped = snap_to_tokens(self.document.tokens, start, end)
         if snapped is None:
             self.message.emit("The selection holds no token.")
             return False
         span = Span(snapped[0], snapped[1], label)
+        same = next((s for s in self.spans if (s.start, s.end) == snapped), None)
+        if same is not None:  # the selection is a span (as after a resize): relabel it
+            return self._relabel(same, label)
         clashes = [s for s in self.spans if s.overlaps(span)]
         if clashes and not replace:
             return clashes
@@ -207,6 +206,16 @@ class AnnotationEditor(QObject):
         return self._push(
             SpanEdit(self, self.document.id, f"{label} “{text}”", remove=clashes, add=[span])
         )
+
+    def _relabel(self, span: Span, label: str) -> bool:
+        """A label key on a span changes its label; it never asks about replacing itself."""
+        if self.document is None:
+            return False
+        if span.label == label:
+            return True
+        new = Span(span.start, span.end, label)
+        return self._push(SpanEdit(self, self.document.id, f"Relabel as {label}",
+                                   remove=[span], add=[new]))  # fmt: skip
 
     def accept_suggestion(self, suggestion: Span) -> bool:
         if self.document is None:
@@ -229,7 +238,7 @@ class AnnotationEditor(QObject):
         span = self.span_at(start, end)
         if span is not None:
             return self._push(SpanEdit(self, self.document.id, f"Remove {span.label}",
-                                       remove=[span]))  # fmt: skip
+                                       remove=[span], reject=self._origins(span)))  # fmt: skip
         suggestion = self.suggestion_at(start, end)
         if suggestion is not None:
             text = f"Reject {suggestion.label}"
@@ -237,9 +246,26 @@ class AnnotationEditor(QObject):
         self.message.emit("No span or suggestion under the cursor.")
         return False
 
+    def _origins(self, span: Span) -> list[Span]:
+        """The suggestions a confirmed span came from, which its removal would show again:
+        those at its extent (accepted, perhaps with another label) and those of its source
+        it overlaps (accepted, then resized). Removing the span rejects them with it."""
+        rejected = set(map(span_key, self.rejected))
+        return [
+            s
+            for s in self.all_suggestions
+            if s.overlaps(span)
+            and span_key(s) not in rejected
+            and ((s.start, s.end) == (span.start, span.end) or s.source == span.source)
+        ]
+
     def resize(self, span: Span, grow_right: int = 0, grow_left: int = 0) -> Span | None:
-        """Move a confirmed span's edges by whole tokens; returns the new span."""
-        if self.document is None or span not in self.spans:
+        """Move a span's edges by whole tokens; returns the new span. Resizing a suggestion
+        accepts it with the new edges (one undo step)."""
+        if self.document is None:
+            return None
+        suggested = span not in self.spans
+        if suggested and span not in self.suggestions:
             return None
         tokens = self.document.tokens
         first = bisect_left(tokens, span.start, key=lambda t: t.start)
@@ -251,8 +277,9 @@ class AnnotationEditor(QObject):
         if any(s.overlaps(new) for s in self.spans if s != span):
             self.message.emit("The span would overlap its neighbour.")
             return None
-        done = self._push(SpanEdit(self, self.document.id, f"Resize {span.label}",
-                                   remove=[span], add=[new]))  # fmt: skip
+        text = f"Accept {span.label} resized" if suggested else f"Resize {span.label}"
+        done = self._push(SpanEdit(self, self.document.id, text,
+                                   remove=[] if suggested else [span], add=[new]))  # fmt: skip
         return new if done else None
 
     def set_status(self, status: Status) -> bool:

@@ -9,6 +9,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QPushButton, QSizePolicy, QWidget
 
 from core.labels import Label
+from ui.widgets.actions import key_text
 from ui.widgets.flow_layout import FlowLayout
 
 
@@ -47,7 +48,7 @@ class LabelBar(QWidget):
             button = QPushButton(self._caption(label, 0), self)
             button.setObjectName(f"label-{label.name}")
             button.setToolTip(
-                f"<b>{label.name}</b> — key <b>{label.key}</b><br>{label.definition}"
+                f"<b>{label.name}</b> — key <b>{key_text(label.key)}</b><br>{label.definition}"
                 f"<br><i>de:</i> {label.example_de}<br><i>en:</i> {label.example_en}"
             )
             button.setStyleSheet(
@@ -61,7 +62,7 @@ class LabelBar(QWidget):
 
     @staticmethod
     def _caption(label: Label, count: int) -> str:
-        return f"{label.name} [{label.key}]" + (f" · {count}" if count else "")
+        return f"{label.name} [{key_text(label.key)}]" + (f" · {count}" if count else "")
 
     def set_counts(self, counts: dict[str, int]) -> None:
         """Show how many spans of each label the open document has."""

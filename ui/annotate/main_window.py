@@ -11,9 +11,10 @@ import logging
 from collections.abc import Callable
 from functools import partial
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QChildEvent, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QLabel,
     QMainWindow,
     QMenu,
@@ -25,10 +26,11 @@ from PySide6.QtWidgets import (
 )
 
 from core.documents import Status
-from core.edits import SpanDelta
+from core.edits import SpanDelta, index_of
 from core.labels import Label
 from core.marks import next_mark
-from core.spans import Span
+from core.spans import Span, find_span
+from storage.backup import project_file
 from storage.repository import ProjectRepository
 from ui.annotate.editor import AnnotationEditor, MarkChanges
 from ui.annotate.label_bar import LabelBar
@@ -36,16 +38,21 @@ from ui.annotate.live_updates import connect_live_updates
 from ui.annotate.queue_panel import QueuePanel
 from ui.annotate.roles import apply_role
 from ui.annotate.span_panel import SpanPanel
-from ui.annotate.suggestions import SuggestionService
+from ui.annotate.suggestions import SuggestionService, SuggestionsLoading
 from ui.annotate.work_figures import WorkFigures
+from ui.dialogs.annotator_dialog import settings
 from ui.dialogs.help_dialog import HelpDialog
-from ui.widgets.actions import ACTIONS, ActionId, make_actions
+from ui.widgets.actions import ACTIONS, MENU_ORDER, ActionId, key_text, make_actions
 from ui.widgets.article_view import ArticleView
-from ui.widgets.window_size import fit_to_screen
+from ui.widgets.find_bar import FindBar
+from ui.widgets.recent_projects import RecentMenu
+from ui.widgets.window_size import restore_geometry, restore_splitter, save_geometry
 
 log = logging.getLogger(__name__)
 
 FIRST_SUGGESTION_DELAY_MS = 400
+MESSAGE_MS = 6000
+GEOMETRY_KEY = "main_window"
 
 
 class MainWindow(QMainWindow):
@@ -54,6 +61,7 @@ class MainWindow(QMainWindow):
     project_command = Signal(object)  # an ActionId of the Project menu, for ProjectActions
     closing = Signal()  # the window closes: ProjectActions stops a running training
     versions_invalidated = Signal()  # another annotator or label scheme: close the review
+    open_project = Signal(str, bool)  # File → Open Recent: a project (file or URL), create?
 
     def __init__(
         self, repo: ProjectRepository, annotator: str, *, suggestions: bool = True
@@ -64,6 +72,9 @@ class MainWindow(QMainWindow):
         self.editor = AnnotationEditor(repo, annotator)
         self.queue = QueuePanel(repo, annotator, self)
         self.article = ArticleView(self)
+        self.find_bar = FindBar(self.article, self)
+        self.loading = SuggestionsLoading(self)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.label_bar = LabelBar(self)
         self.side = SpanPanel(self)
         self.progress = QLabel(self)
@@ -72,6 +83,7 @@ class MainWindow(QMainWindow):
         self.label_actions: dict[str, QAction] = {}
         self._progress_dialog: QProgressDialog | None = None
         self._suggestions_started = False
+        self._last_changes: MarkChanges | None = None
         self._total = self._done = 0
         # Set by ui.project_actions, which answers project_command (this room does not know
         # the review window or the dialogs).
@@ -81,7 +93,8 @@ class MainWindow(QMainWindow):
         self._create_menus()
         self._connect_signals()
         self._apply_labels()
-        fit_to_screen(self, 1400, 860)
+        restore_geometry(self, settings(), GEOMETRY_KEY, 1400, 860)
+        restore_splitter(self.splitter, settings(), GEOMETRY_KEY)
         self._update_title()
         self.work_figures = WorkFigures(self)  # progress and session figures, off the GUI thread
         self.refresh_progress()
@@ -105,9 +118,17 @@ class MainWindow(QMainWindow):
     # -- composition ---------------------------------------------------------------------
 
     def _compose(self) -> None:
-        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        reading = QWidget(self)
+        column = QVBoxLayout(reading)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.loading.banner)
+        column.addWidget(self.article, 1)
+        column.addWidget(self.find_bar)
+        splitter = self.splitter
+        splitter.setObjectName("mainSplitter")
         splitter.addWidget(self.queue)
-        splitter.addWidget(self.article)
+        splitter.addWidget(reading)
         splitter.addWidget(self.side)
         splitter.setStretchFactor(1, 4)
         splitter.setSizes([330, 770, 300])
@@ -118,6 +139,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.label_bar)
         layout.addWidget(splitter, 1)
         self.setCentralWidget(central)
+        self.statusBar().addPermanentWidget(self.loading.note)
         self.statusBar().addPermanentWidget(self.progress)
 
     def _create_actions(self) -> None:
@@ -132,12 +154,17 @@ class MainWindow(QMainWindow):
             ActionId.REMOVE: self.on_remove,
             ActionId.NEXT_SPAN: lambda: self.on_jump_span(1),
             ActionId.PREVIOUS_SPAN: lambda: self.on_jump_span(-1),
+            ActionId.NEW_PROJECT: self._command(ActionId.NEW_PROJECT),
+            ActionId.OPEN_PROJECT: self._command(ActionId.OPEN_PROJECT),
             ActionId.GROW_RIGHT: lambda: self.on_resize(grow_right=1),
             ActionId.SHRINK_RIGHT: lambda: self.on_resize(grow_right=-1),
             ActionId.GROW_LEFT: lambda: self.on_resize(grow_left=1),
             ActionId.SHRINK_LEFT: lambda: self.on_resize(grow_left=-1),
-            ActionId.UNDO: self.editor.undo_stack.undo,
-            ActionId.REDO: self.editor.undo_stack.redo,
+            ActionId.UNDO: lambda: self.on_undo_redo(undo=True),
+            ActionId.REDO: lambda: self.on_undo_redo(undo=False),
+            ActionId.FIND: self.find_bar.open_bar,
+            ActionId.FIND_NEXT: self.find_bar.find_next,
+            ActionId.FIND_PREVIOUS: self.find_bar.find_previous,
             ActionId.PREANNOTATE: self.on_preannotate,
             ActionId.IMPORT: self._command(ActionId.IMPORT),
             ActionId.EXPORT: self._command(ActionId.EXPORT),
@@ -163,13 +190,26 @@ class MainWindow(QMainWindow):
         return lambda: self.project_command.emit(action_id)
 
     def _create_menus(self) -> None:
-        menus: dict[str, QMenu] = {}
-        for action_id, action in self.actions_by_id.items():
-            group = ACTIONS[action_id].group
-            if group not in menus:
-                menus[group] = self.menuBar().addMenu(f"&{group}")
-            menus[group].addAction(action)
+        groups = {ACTIONS[action_id].group for action_id in self.actions_by_id}
+        order = [g for g in MENU_ORDER if g in groups] + sorted(groups - {*MENU_ORDER, "Help"})
+        menus = {group: self.menuBar().addMenu(f"&{group}") for group in order}
         self.labels_menu = self.menuBar().addMenu("&Labels")
+        menus["Help"] = self.menuBar().addMenu("&Help")
+        for action_id, action in self.actions_by_id.items():
+            if action_id is ActionId.QUIT:
+                continue
+            menus[ACTIONS[action_id].group].addAction(action)
+            if action_id is ActionId.OPEN_PROJECT:
+                project = project_file(self.repo)
+                current = str(project.resolve()) if project else self.repo.display_url
+                self.recent_menu = RecentMenu(settings, current, self)
+                self.recent_menu.chosen.connect(
+                    lambda target: self.open_project.emit(target, False)
+                )
+                menus["File"].addMenu(self.recent_menu)
+        menus["File"].addSeparator()
+        menus["File"].addAction(self.actions_by_id[ActionId.QUIT])
+        self.menus = menus
 
     def _apply_labels(self) -> None:
         for action in self.label_actions.values():
@@ -179,7 +219,7 @@ class MainWindow(QMainWindow):
         for label in self.labels:
             action = QAction(f"{label.name}", self)
             action.setShortcut(QKeySequence(label.key))
-            action.setToolTip(f"{label.definition} ({label.key})")
+            action.setToolTip(f"{label.definition} ({key_text(label.key)})")
             action.triggered.connect(lambda _=False, name=label.name: self.on_label(name))
             self.addAction(action)
             self.labels_menu.addAction(action)
@@ -200,8 +240,11 @@ class MainWindow(QMainWindow):
         self.side.span_chosen.connect(self.on_span_chosen)
         self.side.version_chosen.connect(self.on_version_chosen)
         self.article.context_requested.connect(self.on_context_menu)
+        self.article.cursorPositionChanged.connect(self.on_cursor_moved)
         if self.service is not None:
             self.service.worker.ready.connect(self.editor.set_suggestions)
+            self.service.worker.ready.connect(self.on_suggestions_ready)
+            self.service.worker.failed.connect(self.loading.failed)
             self.service.worker.failed.connect(self.on_message)
             self.service.worker.progress.connect(self.on_preannotate_progress)
             self.service.worker.project_done.connect(self.on_preannotate_done)
@@ -219,15 +262,30 @@ class MainWindow(QMainWindow):
         self._show_lists()
         self.queue.select_document(document_id)
         self.article.setFocus()
+        self.find_bar.search()
+        self._clear_stale_message()
         if self.service is not None and not self.editor.read_only:
-            # The first request starts spaCy in the worker: let the window paint first.
-            delay = 0 if self._suggestions_started else FIRST_SUGGESTION_DELAY_MS
+            # The first request starts spaCy in the worker: let the window paint first (the
+            # loading state shows at once, as that first answer takes seconds).
+            first = not self._suggestions_started
             self._suggestions_started = True
+            self.loading.expect(document_id, at_once=first)
+            delay = FIRST_SUGGESTION_DELAY_MS if first else 0
             QTimer.singleShot(delay, partial(self._request_suggestions, document_id))
+        else:
+            self.loading.expect(None)
 
     def _request_suggestions(self, document_id: int) -> None:
         if self.service is not None and document_id == self.document_id:
             self.service.request(document_id)
+
+    def on_suggestions_ready(self, document_id: int, _spans: list[Span]) -> None:
+        self.loading.arrived(document_id)
+
+    @property
+    def suggestions_loading(self) -> bool:
+        """Whether the article shows that its suggestions are being computed."""
+        return self.loading.visible
 
     def on_model_trained(self) -> None:
         """A new project model is in use: the queue's "most informative" order and the open
@@ -241,6 +299,7 @@ class MainWindow(QMainWindow):
     def refresh_suggestions(self) -> None:
         """Ask again for the open document's suggestions (a new project model is in use)."""
         if self.document_id is not None and not self.editor.read_only:
+            self.loading.expect(self.document_id)
             self._request_suggestions(self.document_id)
 
     def on_spans_changed(self) -> None:
@@ -249,6 +308,8 @@ class MainWindow(QMainWindow):
 
     def on_marks_edited(self, changes: MarkChanges) -> None:
         """An edit of the open document: every view applies what it changed, nothing more."""
+        self._last_changes = changes
+        self._clear_stale_message()
         self.article.update_marks(
             changes.spans_removed, changes.spans_added,
             hidden=changes.suggestions_hidden, shown=changes.suggestions_shown,
@@ -262,6 +323,22 @@ class MainWindow(QMainWindow):
         self.label_bar.change_counts(
             SpanDelta(changes.spans_removed, changes.spans_added).label_count_changes()
         )
+        self.on_cursor_moved()
+
+    def on_undo_redo(self, *, undo: bool) -> None:
+        """Undo or redo; the selection follows the extent the step brought back."""
+        self._last_changes = None
+        stack = self.editor.undo_stack
+        stack.undo() if undo else stack.redo()
+        changes, self._last_changes = self._last_changes, None
+        if changes is None:
+            return
+        back = changes.spans_added or changes.suggestions_shown
+        if back:
+            self.article.select_range(min(s.start for s in back), max(s.end for s in back))
+        elif changes.spans_removed:
+            start = changes.spans_removed[0].start
+            self.article.select_range(start, start)
 
     def on_counts_changed(self, document_id: int, change: int) -> None:
         self.queue.model.change_row(document_id, spans=change)
@@ -281,14 +358,21 @@ class MainWindow(QMainWindow):
         self.refresh_progress()
 
     def set_annotator(self, name: str) -> None:
-        """Annotate under another name: its own versions, queue statuses and undo history."""
+        """Annotate under another name: its own versions, queue statuses and undo history;
+        the open document stays open, shown in the new name's version."""
+        document_id = self.document_id
         self.repo.add_annotator(name)
         self.editor.undo_stack.clear()
         self.versions_invalidated.emit()
         self.editor.annotator = name
+        self.editor.document = None  # shown afresh below, as the new annotator's version
+        self.editor.viewing = name
         self.queue.refresh_annotators(name)
         self.queue.on_filter_changed()
-        self.editor.set_viewing(name)
+        if document_id is not None and self.document_id != document_id:
+            self.editor.show_document(document_id)
+        if self.document_id is None and self.queue.model.rowCount():
+            self.queue.table.selectRow(0)
         self._update_title()
         self.refresh_progress()
         apply_role(self)
@@ -341,9 +425,10 @@ class MainWindow(QMainWindow):
             self.on_span_chosen(target)
 
     def on_resize(self, grow_right: int = 0, grow_left: int = 0) -> None:
-        span = self.editor.span_at(*self.article.selection())
+        selection = self.article.selection()
+        span = self.editor.span_at(*selection) or self.editor.suggestion_at(*selection)
         if span is None:
-            self.on_message("Put the cursor on a span to resize it.")
+            self.on_message("Put the cursor on a span or suggestion to resize it.")
             return
         new = self.editor.resize(span, grow_right=grow_right, grow_left=grow_left)
         if new is not None:
@@ -353,6 +438,31 @@ class MainWindow(QMainWindow):
         self.article.select_range(span.start, span.end)
         self.article.setFocus()
         self.statusBar().showMessage(f"{span.label}: “{self._text(span)}” ({span.source})", 4000)
+
+    def on_cursor_moved(self) -> None:
+        """The span list follows the article's cursor: the span under it is selected."""
+        self.side.follow(self._mark_under_cursor())
+
+    def _mark_under_cursor(self) -> Span | None:
+        """The span (else the suggestion) under the cursor, as ``span_at``/``suggestion_at``
+        find it, but looked up in the article's mark index (a bisect) instead of a scan of
+        every span: this runs on every cursor move and after every edit."""
+        start, end = self.article.selection()
+        offsets = self.article.offsets
+        near = self.article.highlighter.index.between(
+            max(offsets.to_qt(start) - 1, 0), offsets.to_qt(end) + 1
+        )
+        for suggested, spans in ((False, self.editor.spans), (True, self.editor.suggestions)):
+            keys = [
+                Span(offsets.from_qt(m.start), offsets.from_qt(m.end), m.label)
+                for m in near
+                if m.suggested == suggested
+            ]
+            found = find_span(keys, start, end)
+            i = None if found is None else index_of(spans, found)
+            if i is not None:
+                return spans[i]
+        return None
 
     def on_context_menu(self, menu: QMenu, offset: int) -> None:
         suggestion = self.editor.suggestion_at(offset)
@@ -367,8 +477,8 @@ class MainWindow(QMainWindow):
             menu.addAction("Reject", self.on_remove)
         else:
             menu.addAction(f"Remove {target.label}", self.on_remove)
-            menu.addAction("Grow right", lambda: self.on_resize(grow_right=1))
-            menu.addAction("Shrink right", lambda: self.on_resize(grow_right=-1))
+        menu.addAction("Grow right", lambda: self.on_resize(grow_right=1))
+        menu.addAction("Shrink right", lambda: self.on_resize(grow_right=-1))
         relabel = menu.addMenu("Label as")
         for label in self.labels:
             relabel.addAction(label.name, partial(self.on_label, label.name))
@@ -402,9 +512,30 @@ class MainWindow(QMainWindow):
         HelpDialog(self.labels, self).exec()
 
     def on_message(self, text: str) -> None:
-        self.statusBar().showMessage(text, 6000)
+        """A message for a while (or until the next edit or document replaces it)."""
+        self.statusBar().showMessage(text, MESSAGE_MS)
+
+    def _clear_stale_message(self) -> None:
+        """The next action replaces the last one's message."""
+        self.statusBar().clearMessage()
+
+    def childEvent(self, event: QChildEvent) -> None:
+        """After any dialog of this window the keyboard focus returns to the article."""
+        super().childEvent(event)
+        if event.type() == QEvent.Type.ChildPolished:
+            child = event.child()
+            if isinstance(child, QDialog) and not child.property("focusReturns"):
+                child.setProperty("focusReturns", True)
+                child.finished.connect(self.return_focus)
+
+    def return_focus(self) -> None:
+        """Focus the article (if this window is not active yet, when it becomes so)."""
+        self.article.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        store = settings()
+        save_geometry(self, store, GEOMETRY_KEY)
+        store.setValue(f"{GEOMETRY_KEY}/splitter", self.splitter.saveState())
         self.closing.emit()
         self.live_updates.stop()
         if self.service is not None:

@@ -13,6 +13,12 @@ from core.spans import Span
 from ui.widgets.table_model import Index, ListTableModel
 
 COLUMNS = ("Label", "Text", "Source")
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
+_DECORATION = int(Qt.ItemDataRole.DecorationRole.value)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole.value)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
+_ROLES = frozenset((_DISPLAY, _DECORATION, _FOREGROUND, _TOOLTIP))
+SUGGESTED_BRUSH = QBrush(QColor("#777777"))
 
 
 def short_source(source: str) -> str:
@@ -45,14 +51,17 @@ class SpanListModel(ListTableModel[Row]):
         super().__init__()
         self._text = ""
         self._colours: dict[str, str] = {}
+        self._cells: dict[Row, dict[tuple[int, int], Any]] = {}
 
     def set_colours(self, colours: dict[str, str]) -> None:
         self._colours = dict(colours)
+        self._cells.clear()
 
     def set_spans(self, text: str, spans: Sequence[Span], suggestions: Sequence[Span]) -> None:
         """Show another document or version: the one place the model is reset."""
         self.beginResetModel()
         self._text = text
+        self._cells.clear()
         rows = [(s, False) for s in spans] + [(s, True) for s in suggestions]
         self._rows = sorted(rows, key=row_order)
         self.endResetModel()
@@ -64,6 +73,7 @@ class SpanListModel(ListTableModel[Row]):
             if i is not None:
                 self.beginRemoveRows(QModelIndex(), i, i)
                 del self._rows[i]
+                self._cells.pop(row, None)
                 self.endRemoveRows()
         for row in added:
             if self._find(row) is not None:
@@ -89,21 +99,30 @@ class SpanListModel(ListTableModel[Row]):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        # A repaint of the list asks ~7 roles of every visible cell, after every edit: the
+        # answers are plain ints compared and per-row cells made once (rows are immutable).
+        if role not in _ROLES:
             return None
-        span, suggested = self._rows[index.row()]
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            if column == 0:
-                return f"{span.label}?" if suggested else span.label
-            if column == 1:
-                return self._text[span.start : span.end]
-            return short_source(span.source)
-        if role == Qt.ItemDataRole.DecorationRole and column == 0:
-            return QColor(self._colours.get(span.label, "#999999"))
-        if role == Qt.ItemDataRole.ForegroundRole and suggested:
-            return QBrush(QColor("#777777"))
-        if role == Qt.ItemDataRole.ToolTipRole:
-            state = "suggestion (Enter accepts, Delete rejects)" if suggested else "confirmed"
-            return f"{span.label} [{span.start}, {span.end}) from {span.source} — {state}"
-        return None
+        row = index.row()
+        if not index.isValid() or not 0 <= row < len(self._rows):
+            return None
+        key = self._rows[row]
+        cells = self._cells.get(key)
+        if cells is None:
+            cells = self._cells[key] = self._make_cells(key)
+        return cells.get((role, index.column()), cells.get((role, -1)))
+
+    def _make_cells(self, row: Row) -> dict[tuple[int, int], Any]:
+        """The row's answers by (role, column); column -1 answers for every column."""
+        span, suggested = row
+        state = "suggestion (Enter accepts, Delete rejects)" if suggested else "confirmed"
+        cells: dict[tuple[int, int], Any] = {
+            (_DISPLAY, 0): f"{span.label}?" if suggested else span.label,
+            (_DISPLAY, 1): self._text[span.start : span.end],
+            (_DISPLAY, 2): short_source(span.source),
+            (_DECORATION, 0): QColor(self._colours.get(span.label, "#999999")),
+            (_TOOLTIP, -1): f"{span.label} [{span.start}, {span.end}) from {span.source} — {state}",
+        }
+        if suggested:
+            cells[(_FOREGROUND, -1)] = SUGGESTED_BRUSH
+        return cells

@@ -67,6 +67,17 @@ class SpanPanel(QWidget):
         self.version.setCurrentText(current)
         self.version.blockSignals(False)
 
+    def follow(self, span: Span | None) -> None:
+        """Select (and scroll to) the row of the span under the article's cursor."""
+        row = None if span is None else self.model.row_of(span)
+        if row is None:
+            self.table.clearSelection()
+            return
+        index = self.model.index(row, 0)
+        if self.table.currentIndex().row() != row:
+            self.table.selectRow(row)
+        self.table.scrollTo(index)
+
     def on_clicked(self) -> None:
         span = self.model.span_at_row(self.table.currentIndex().row())
         if span is not None:

@@ -8,13 +8,13 @@ from html import escape
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
 from core.labels import Label
-from ui.widgets.actions import window_actions
+from ui.widgets.actions import key_text, window_actions
 
 
 def help_html(labels: Sequence[Label]) -> str:
     groups: dict[str, list[str]] = {}
     for spec in window_actions("annotate").values():
-        keys = " / ".join(f"<kbd>{escape(k)}</kbd>" for k in spec.keys)
+        keys = " / ".join(f"<kbd>{escape(key_text(k))}</kbd>" for k in spec.keys)
         name = escape(spec.text.replace("&", ""))
         groups.setdefault(spec.group, []).append(
             f"<tr><td>{keys}</td><td><b>{name}</b> — {escape(spec.help)}</td></tr>"
@@ -29,7 +29,7 @@ def help_html(labels: Sequence[Label]) -> str:
     parts.append("<h2>Labels</h2><table cellpadding='3'>")
     for label in labels:
         parts.append(
-            f"<tr><td><kbd>{escape(label.key)}</kbd></td>"
+            f"<tr><td><kbd>{escape(key_text(label.key))}</kbd></td>"
             f"<td><span style='background:{label.colour}'>&nbsp;{escape(label.name)}&nbsp;</span>"
             f"</td><td>{escape(label.definition)}<br><i>de:</i> {escape(label.example_de)}"
             f"<br><i>en:</i> {escape(label.example_en)}</td></tr>"

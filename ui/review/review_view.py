@@ -94,13 +94,10 @@ class GoldView(ArticleView):
         offsets = OffsetMap(document.text if document else "")
         self.show_text(document, offsets, self._review_marks(gold, candidates, offsets))
 
-    def update_review(
-        self, gold: Sequence[Span], candidates: Sequence[ReviewSpan], *, full: bool = False
-    ) -> None:
+    def update_review(self, gold: Sequence[Span], candidates: Sequence[ReviewSpan]) -> None:
         """Redraw after a decision: only the blocks whose marks changed are redone."""
         marks = self._review_marks(gold, candidates, self.offsets)
-        self.highlighter.replace_marks(marks, full=full)
-        self.viewport().update()
+        self.show_qt_marks(marks)
 
     def _review_marks(
         self, gold: Sequence[Span], candidates: Sequence[ReviewSpan], offsets: OffsetMap

@@ -21,6 +21,8 @@ Key = TypeVar("Key")
 
 
 class ActionId(Enum):
+    NEW_PROJECT = auto()
+    OPEN_PROJECT = auto()
     ACCEPT_DOCUMENT = auto()
     REJECT_DOCUMENT = auto()
     SKIP_DOCUMENT = auto()
@@ -37,6 +39,9 @@ class ActionId(Enum):
     SHRINK_LEFT = auto()
     UNDO = auto()
     REDO = auto()
+    FIND = auto()
+    FIND_NEXT = auto()
+    FIND_PREVIOUS = auto()
     PREANNOTATE = auto()
     IMPORT = auto()
     EXPORT = auto()
@@ -70,6 +75,12 @@ class ActionSpec:
 
 
 ACTIONS: dict[ActionId, ActionSpec] = {
+    ActionId.NEW_PROJECT: ActionSpec(
+        "&New project…", ("Ctrl+N",), "Create a project file and open it", "File"
+    ),
+    ActionId.OPEN_PROJECT: ActionSpec(
+        "&Open project…", ("Ctrl+O",), "Open another project file in this window", "File"
+    ),
     ActionId.ACCEPT_DOCUMENT: ActionSpec(
         "&Accept document",
         ("A",),
@@ -154,6 +165,13 @@ ACTIONS: dict[ActionId, ActionSpec] = {
     ActionId.REDO: ActionSpec(
         "&Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "Redo the edit just undone", "Edit", window="both"
     ),
+    ActionId.FIND: ActionSpec(
+        "&Find…", ("Ctrl+F",), "Find text in the document; the hits are highlighted", "Edit"
+    ),
+    ActionId.FIND_NEXT: ActionSpec("Find &next", ("F3",), "Select the next hit", "Edit"),
+    ActionId.FIND_PREVIOUS: ActionSpec(
+        "Find &previous", ("Shift+F3",), "Select the previous hit", "Edit"
+    ),
     ActionId.PREANNOTATE: ActionSpec(
         "&Pre-annotate project…",
         ("Ctrl+Shift+P",),
@@ -210,7 +228,7 @@ ACTIONS: dict[ActionId, ActionSpec] = {
         "Change &annotator…", ("Ctrl+Shift+A",), "Annotate under another name", "Project"
     ),
     ActionId.HELP: ActionSpec("&Keys and labels", ("F1", "?"), "Show every key", "Help"),
-    ActionId.QUIT: ActionSpec("&Quit", ("Ctrl+Q",), "Close Kathode", "Project"),
+    ActionId.QUIT: ActionSpec("&Quit", ("Ctrl+Q",), "Close Kathode", "File"),
     ActionId.TAKE: ActionSpec(
         "&Take span",
         ("Return", "Enter"),
@@ -255,8 +273,17 @@ ACTIONS: dict[ActionId, ActionSpec] = {
 }
 
 
+MENU_ORDER = ("File", "Document", "Span", "Edit", "View", "Project")
+
+
+def key_text(key: str) -> str:
+    """A key as menus show it: Qt's native text, the key's name on the keyboard ("A" for
+    the a key, "Shift+A" for a capital), so every place that shows a key agrees with them."""
+    return QKeySequence(key).toString(QKeySequence.SequenceFormat.NativeText) or key
+
+
 def tooltip(spec: ActionSpec) -> str:
-    keys = " or ".join(spec.keys)
+    keys = " or ".join(key_text(k) for k in spec.keys)
     return f"{spec.help} ({keys})"
 
 

@@ -1,8 +1,10 @@
 """The article view: read-only text, span highlights, label names, token-snapped selection.
 
 Confirmed spans are filled in their label's colour with the label's name written below
-them; suggestions are outlined with a dashed frame. The names and outlines are painted only
-for the blocks on screen, so long articles with thousands of spans stay quick.
+them; suggestions are lightly filled and outlined with a dashed frame. All of it is painted
+by the view for the blocks being repainted (fills under the text, frames and names over it);
+the text document itself never changes after it is shown, so an edit costs one paragraph's
+repaint however long the article is.
 """
 
 from __future__ import annotations
@@ -56,13 +58,16 @@ class ArticleView(QTextEdit):
         )
         self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         self.document().setDocumentMargin(22)
-        self.highlighter = SpanHighlighter(self.document())
+        self.highlighter = SpanHighlighter()
         self._document: Document | None = None
         self._offsets = OffsetMap("")
         # Where each mark lies within its block's layout, kept between paints: only marks
-        # new to the screen are measured again (cleared when the layout can have changed).
+        # new to the screen are measured again. Cleared when the layout can have changed:
+        # another text, width or font. Highlighting changes only colours and underlines,
+        # never where a glyph is, so an edit keeps every other mark's measurement.
         self._rects: dict[tuple[int, Mark], list[QRectF]] = {}
         self._rects_key: tuple[object, ...] = ()
+        self._text_generation = 0
         self._tag_widths: dict[str, float] = {}
         # A long text is laid out a piece at a time after it is shown: the names and outlines
         # of blocks laid out later must be painted then (the text widget repaints only text).
@@ -93,16 +98,15 @@ class ArticleView(QTextEdit):
 
     def set_labels(self, labels: Sequence[Label]) -> None:
         self.highlighter.set_labels(labels)
-        self.highlighter.rehighlight()
+        self.viewport().update()
 
     # -- content -------------------------------------------------------------------------
 
     def show_document(
         self, document: Document | None, spans: Sequence[Span], suggestions: Sequence[Span]
     ) -> None:
-        """Show a document with its marks. The marks are in place before the text goes in and
-        every block has its line height as it is made, so the text is formatted and laid out
-        once (a later full re-highlight would lay out a long article a second time)."""
+        """Show a document with its marks. Every block has its line height as it is made, so
+        the text is laid out once."""
         text = document.text if document else ""
         offsets = OffsetMap(text)
         self.show_text(document, offsets, self.highlighter.marks_of(spans, suggestions, offsets))
@@ -115,7 +119,8 @@ class ArticleView(QTextEdit):
         text = document.text if document else ""
         self._offsets = offsets
         self._rects.clear()
-        self.highlighter.load_marks(marks)
+        self._text_generation += 1
+        self.highlighter.replace_marks(marks)
         qt_document = self.document()
         qt_document.setUndoRedoEnabled(False)
         qt_document.clear()
@@ -127,9 +132,12 @@ class ArticleView(QTextEdit):
         self.moveCursor(QTextCursor.MoveOperation.Start)
 
     def show_marks(self, spans: Sequence[Span], suggestions: Sequence[Span]) -> None:
-        """Redraw with other marks: only the blocks whose marks changed are highlighted again."""
-        self.highlighter.set_marks(spans, suggestions, self._offsets, full=False)
-        self.viewport().update()
+        """Redraw with other marks: only the blocks whose marks changed are repainted."""
+        self.show_qt_marks(self.highlighter.marks_of(spans, suggestions, self._offsets))
+
+    def show_qt_marks(self, marks: Sequence[Mark]) -> None:
+        """``show_marks`` with marks already in Qt positions."""
+        self._update_blocks_of(list(self.highlighter.replace_marks(marks)))
 
     def update_marks(
         self,
@@ -145,11 +153,32 @@ class ArticleView(QTextEdit):
         def marks(spans: Sequence[Span], suggested: bool) -> list[Mark]:
             return [Mark(to_qt(s.start), to_qt(s.end), s.label, suggested) for s in spans]
 
-        self.highlighter.update_marks(
-            [*marks(removed, False), *marks(hidden, True)],
-            [*marks(added, False), *marks(shown, True)],
-        )
-        self.viewport().update()
+        out = [*marks(removed, False), *marks(hidden, True)]
+        into = [*marks(added, False), *marks(shown, True)]
+        self.highlighter.update_marks(out, into)
+        self._update_blocks_of([*out, *into])
+
+    def _update_blocks_of(self, marks: Sequence[Mark]) -> None:
+        """Schedule a repaint of just the blocks the marks lie in (their names and outlines
+        included), not of the whole viewport: an edit repaints a paragraph, not the screen."""
+        document = self.document()
+        layout = document.documentLayout()
+        offset = QPointF(self.horizontalScrollBar().value(), self.verticalScrollBar().value())
+        visible = QRectF(self.viewport().rect())
+        for mark in marks:
+            block = document.findBlock(mark.start)
+            while block.isValid() and block.position() < max(mark.end, mark.start + 1):
+                # The names under the block's last line lie in the gap before the next block.
+                rect = layout.blockBoundingRect(block)
+                after = block.next()
+                if after.isValid():
+                    rect.setBottom(max(rect.bottom(), layout.blockBoundingRect(after).top()))
+                else:
+                    rect.setBottom(rect.bottom() + 3 * QFontMetricsF(self._tag_font).height())
+                rect = rect.translated(-offset).adjusted(-3, -3, 3, 3)
+                if rect.intersects(visible):
+                    self.viewport().update(rect.toAlignedRect())
+                block = after
 
     # -- selection -----------------------------------------------------------------------
 
@@ -192,28 +221,60 @@ class ArticleView(QTextEdit):
     # -- painting ------------------------------------------------------------------------
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        super().paintEvent(event)
         if not self.highlighter.index.marks:
+            super().paintEvent(event)
             return
         # The width the text is laid out at (it can lag behind the viewport's during a resize).
-        key = (self.document().textWidth(), self.document().revision(), self._tag_font.key())
+        key = (self.document().textWidth(), self._text_generation, self._tag_font.key())
         if key != self._rects_key or len(self._rects) > RECT_CACHE_SIZE:
             self._rects.clear()
             self._rects_key = key
+        # Only the blocks in the region being painted (after an edit: one paragraph).
+        area = event.rect()
+        scroll = self.verticalScrollBar().value()
+        layout = self.document().documentLayout()
+        blocks = []
+        block = self._block_at(scroll + area.top() - 3)
+        bottom = scroll + area.bottom() + 3
+        while block.isValid() and layout.blockBoundingRect(block).top() <= bottom:
+            blocks.append(block)
+            block = block.next()
+        painter = QPainter(self.viewport())
+        for block in blocks:  # the fills go under the text
+            self._fill_block(painter, block, -scroll)
+        painter.end()
+        super().paintEvent(event)
         painter = QPainter(self.viewport())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setFont(self._tag_font)
-        scroll = self.verticalScrollBar().value()
-        height = self.viewport().height()
-        layout = self.document().documentLayout()
-        block = self.cursorForPosition(self.viewport().rect().topLeft()).block()
-        while block.isValid():
-            top = layout.blockBoundingRect(block).top() - scroll
-            if top > height:
-                break
-            self._paint_block(painter, block, top - layout.blockBoundingRect(block).top())
-            block = block.next()
+        for block in blocks:  # frames and names over it
+            self._paint_block(painter, block, -scroll)
         painter.end()
+
+    def _block_at(self, y: float) -> QTextBlock:
+        """The block at height ``y`` of the document, by bisection over the laid-out blocks
+        (Qt's hit test walks from the first block: 1 ms per paint on a long article)."""
+        document = self.document()
+        layout = document.documentLayout()
+        low, high = 0, document.blockCount() - 1
+        while low < high:
+            middle = (low + high + 1) // 2
+            bounds = layout.blockBoundingRect(document.findBlockByNumber(middle))
+            if bounds.height() > 0 and bounds.top() <= y:  # not laid out yet: height 0
+                low = middle
+            else:
+                high = middle - 1
+        return document.findBlockByNumber(low)
+
+    def _fill_block(self, painter: QPainter, block: QTextBlock, dy: float) -> None:
+        """The fills of the block's marks, painted before (so under) the text."""
+        origin = self._block_origin(block, dy)
+        for mark in self.highlighter.index.between(
+            block.position(), block.position() + block.length()
+        ):
+            fill = self.highlighter.fill_of(mark)
+            for rect in self._mark_rects(block, mark, origin):
+                painter.fillRect(rect, fill)
 
     def _block_origin(self, block: QTextBlock, dy: float) -> QPointF:
         """Where the block's layout starts in viewport coordinates (scrolled by ``dy``)."""

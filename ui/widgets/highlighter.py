@@ -1,16 +1,17 @@
-"""Span highlights as character formats, computed per text block from an index of spans.
+"""The marks a view shows and their colours: an index of spans, looked up per text block.
 
-The article text is never edited to show spans: a ``QSyntaxHighlighter`` asks for each
-block's formats, and only the spans that touch that block are looked up (bisect over the
-sorted span starts, ``core.marks``). An edit takes its marks out of and into the index and
-re-formats only the blocks those marks touch.
+Nothing here touches the ``QTextDocument``. Highlights used to be character formats from a
+``QSyntaxHighlighter``, but Qt lays a document out again after any format change and walks
+every block to do it (7 ms per edit on a 1,000,000-character article, and a format pass over
+the whole text when it opens). The article view paints the fills itself, under the text,
+for the blocks on screen; an edit changes the index and repaints the blocks it touched.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
-from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat, QTextDocument
+from PySide6.QtGui import QColor
 
 from core.labels import Label
 from core.marks import Mark, MarkIndex
@@ -22,37 +23,17 @@ SUGGESTED_ALPHA = 28
 UNKNOWN_COLOUR = "#999999"
 
 
-def confirmed_format(colour: str) -> QTextCharFormat:
-    fmt = QTextCharFormat()
-    fill = QColor(colour)
-    fill.setAlpha(CONFIRMED_ALPHA)
-    fmt.setBackground(fill)
-    return fmt
+class SpanHighlighter:
+    """Which marks a document has (in Qt positions) and how each is coloured: filled when
+    confirmed, light when only suggested (the article view adds outlines and label names)."""
 
-
-def suggested_format(colour: str) -> QTextCharFormat:
-    fmt = QTextCharFormat()
-    fill = QColor(colour)
-    fill.setAlpha(SUGGESTED_ALPHA)
-    fmt.setBackground(fill)
-    fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DashUnderline)
-    fmt.setUnderlineColor(QColor(colour))
-    return fmt
-
-
-class SpanHighlighter(QSyntaxHighlighter):
-    """Draws a document's spans in their label colours: filled when confirmed, light and
-    dash-underlined when only suggested (the article view adds outlines and label names)."""
-
-    def __init__(self, document: QTextDocument) -> None:
-        super().__init__(document)
+    def __init__(self) -> None:
         self.index = MarkIndex()
         self._colours: dict[str, str] = {}
-        self._formats: dict[tuple[str, bool], QTextCharFormat] = {}  # (colour, suggested)
+        self._fills: dict[tuple[str, bool], QColor] = {}  # (colour, suggested)
 
     def set_labels(self, labels: Sequence[Label]) -> None:
         self._colours = {label.name: label.colour for label in labels}
-        self._formats.clear()
 
     def colour(self, label: str) -> str:
         return self._colours.get(label, UNKNOWN_COLOUR)
@@ -60,24 +41,13 @@ class SpanHighlighter(QSyntaxHighlighter):
     def colour_of(self, mark: Mark) -> str:
         return mark.colour or self.colour(mark.label)
 
-    def _format(self, mark: Mark) -> QTextCharFormat:
+    def fill_of(self, mark: Mark) -> QColor:
         key = (self.colour_of(mark), mark.suggested)
-        fmt = self._formats.get(key)
-        if fmt is None:
-            make = suggested_format if mark.suggested else confirmed_format
-            fmt = self._formats[key] = make(key[0])
-        return fmt
-
-    def set_marks(
-        self,
-        spans: Sequence[Span],
-        suggestions: Sequence[Span],
-        offsets: OffsetMap,
-        *,
-        full: bool = True,
-    ) -> None:
-        """Replace the marks; repaint everything, or only the blocks whose marks changed."""
-        self.replace_marks(self.marks_of(spans, suggestions, offsets), full=full)
+        fill = self._fills.get(key)
+        if fill is None:
+            fill = self._fills[key] = QColor(key[0])
+            fill.setAlpha(SUGGESTED_ALPHA if mark.suggested else CONFIRMED_ALPHA)
+        return fill
 
     def marks_of(
         self, spans: Sequence[Span], suggestions: Sequence[Span], offsets: OffsetMap
@@ -87,41 +57,13 @@ class SpanHighlighter(QSyntaxHighlighter):
         marks += [Mark(to_qt(s.start), to_qt(s.end), s.label, True) for s in suggestions]
         return marks
 
-    def load_marks(self, marks: Sequence[Mark]) -> None:
-        """Replace the marks without formatting anything: the text is about to be replaced,
-        and its blocks are formatted as they go in."""
-        self.index = MarkIndex(marks)
-
-    def replace_marks(self, marks: Sequence[Mark], *, full: bool = True) -> None:
-        """Replace the marks (already in Qt positions), as ``set_marks`` does."""
+    def replace_marks(self, marks: Sequence[Mark]) -> set[Mark]:
+        """Put other marks in place; returns the marks that came or went."""
         old = set(self.index.marks)
         self.index = MarkIndex(marks)
-        if full:
-            self.rehighlight()
-            return
-        self._rehighlight_marks(old.symmetric_difference(marks))
+        return old.symmetric_difference(marks)
 
     def update_marks(self, removed: Sequence[Mark], added: Sequence[Mark]) -> None:
-        """Take some marks out and others in; only the blocks they touch are formatted again."""
+        """Take some marks out and others in."""
         self.index.remove(removed)
         self.index.add(added)
-        self._rehighlight_marks([*removed, *added])
-
-    def _rehighlight_marks(self, marks: Iterable[Mark]) -> None:
-        document = self.document()
-        done: set[int] = set()
-        for mark in marks:
-            block = document.findBlock(mark.start)
-            while block.isValid() and block.position() < max(mark.end, mark.start + 1):
-                if block.blockNumber() not in done:
-                    done.add(block.blockNumber())
-                    self.rehighlightBlock(block)
-                block = block.next()
-
-    def highlightBlock(self, text: str) -> None:
-        block_start = self.currentBlock().position()
-        block_end = block_start + len(text)
-        for mark in self.index.between(block_start, block_end):
-            a = max(mark.start, block_start) - block_start
-            b = min(mark.end, block_end) - block_start
-            self.setFormat(a, b - a, self._format(mark))
