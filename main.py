@@ -505,6 +505,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
         print(f"  {label:<10} {n}")
     for name, counts in stats["annotators"].items():
         print(f"annotator {name}: {counts['annotations']} annotations, {counts['spans']} spans")
+    gold = stats["gold"]
+    print(f"gold (apart): {gold['versions']} versions, {gold['spans']['total']} spans")
     return EXIT_OK
 
 

@@ -40,6 +40,8 @@ class AssignmentError(ValueError):
 class TeamSettings:
     annotators_per_document: int = 1
     skip_return_minutes: int = DEFAULT_SKIP_RETURN_MINUTES
+    # k was set (``team init``): each person's queue holds the documents assigned to them.
+    team: bool = False
 
 
 @dataclass(frozen=True)
@@ -267,6 +269,7 @@ def _settings(s: Session) -> TeamSettings:
     return TeamSettings(
         int(settings.get(OVERLAP_KEY, 1)),
         int(settings.get(SKIP_RETURN_KEY, DEFAULT_SKIP_RETURN_MINUTES)),
+        OVERLAP_KEY in settings,
     )
 
 

@@ -7,14 +7,19 @@ start instead of failing half-way; read transactions start deferred and never bl
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.exc import DisconnectionError
 
 BUSY_TIMEOUT_MS = 5_000
 WRITE_OPTION = "kathode_write"
+# A pooled server connection idle this long is pinged before use (one round trip); one used
+# a moment ago is not, so a run of edits pays no ping each.
+IDLE_PING_SECONDS = 10.0
 
 
 def project_url(path_or_url: str | Path) -> URL:
@@ -37,7 +42,9 @@ def make_engine(path_or_url: str | Path | URL) -> Engine:
     """Create the engine for a project, with the SQLite connection rules above."""
     url = path_or_url if isinstance(path_or_url, URL) else project_url(path_or_url)
     if not is_sqlite(url):
-        return create_engine(url, pool_pre_ping=True)
+        engine = create_engine(url)
+        _ping_when_idle(engine)
+        return engine
     if url.database and url.database != ":memory:":
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
@@ -58,3 +65,23 @@ def make_engine(path_or_url: str | Path | URL) -> Engine:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
     return engine
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """``pool_pre_ping`` for connections that sat idle: a server restarted or a connection
+    dropped while the window was idle is found before the next edit, which then runs on a
+    fresh connection (the pool retries on ``DisconnectionError``)."""
+
+    @event.listens_for(engine, "checkin")
+    def on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        record.info["kathode_idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def on_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get("kathode_idle_since")
+        if since is None or time.monotonic() - since < IDLE_PING_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as exc:
+            raise DisconnectionError(f"the pooled connection is gone: {exc}") from exc

@@ -20,6 +20,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from core import roles
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -235,7 +237,7 @@ class DocumentScoreRow(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-ROLES = ("annotator", "reviewer", "manager")
+ROLES = roles.ROLES
 
 
 class TeamMemberRow(Base):

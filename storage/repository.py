@@ -24,7 +24,7 @@ from core.spans import Span, Token
 from core.text_rules import check_annotator_name
 from core.tokens import token_index
 from storage import models as m
-from storage.assignment import Assignments
+from storage.assignment import OVERLAP_KEY, Assignments
 from storage.bulk import ImportEntry, ImportOutcome, store_batch
 from storage.document_scores import DocumentScores, order_by
 from storage.engine import is_sqlite, make_engine, project_url
@@ -296,6 +296,14 @@ class ProjectRepository(
             annotation.c.status,
             func.coalesce(span_count, 0).label("spans"),
         ).outerjoin(annotation, annotation.c.document_id == m.DocumentRow.id)
+        if OVERLAP_KEY in (s.scalar(select(m.ProjectRow.settings)) or {}):
+            # A team project: the queue holds the documents assigned to this person.
+            query = query.where(
+                select(m.AssignmentRow.id)
+                .where(m.AssignmentRow.document_id == m.DocumentRow.id)
+                .where(m.AssignmentRow.annotator_id == (annotator_id or -1))
+                .exists()
+            )
         if status is Status.OPEN:
             query = query.where(or_(annotation.c.status.is_(None), annotation.c.status == "open"))
         elif status is not None:

@@ -91,6 +91,9 @@ class ProjectActions(QObject):
         window.open_project.connect(self.project_chosen)
 
     def on_command(self, action_id: ActionId) -> None:
+        if not self.allowed(action_id):
+            self.message.emit("Your role in this team project does not allow that.")
+            return
         handlers = {
             ActionId.NEW_PROJECT: self.on_new_project,
             ActionId.OPEN_PROJECT: self.on_open_project,
@@ -106,6 +109,11 @@ class ProjectActions(QObject):
             ActionId.RESTORE_BACKUP: self.on_restore_backup,
         }
         handlers[action_id]()
+
+    def allowed(self, action_id: ActionId) -> bool:
+        """What the window offers is what the person's role allows (``ui.annotate.roles``)."""
+        action = self.window.actions_by_id.get(action_id)
+        return action is None or action.isEnabled()
 
     def apply_preferences(self, preferences: Preferences | None = None) -> None:
         preferences = preferences or load_preferences()
@@ -195,7 +203,10 @@ class ProjectActions(QObject):
     def on_statistics(self) -> None:
         from ui.dialogs.stats_view import StatsView  # pyqtgraph loads only when asked for
 
-        StatsView(self.window.repo, self.window.annotator, self.window).exec()
+        window = self.window
+        StatsView(
+            window.repo, window.annotator, window, session_start=window.work_figures.started
+        ).exec()
 
     def on_review(self) -> None:
         from ui.review.review_window import ReviewWindow
@@ -247,9 +258,11 @@ class ProjectActions(QObject):
         )
 
     def shutdown(self) -> None:
-        """The window closes: a training still running is stopped (nothing installed)."""
+        """The window closes: a training still running is stopped (nothing installed), and
+        the review window (and its change watcher) goes with it."""
         if self.train_dialog is not None:
             self.train_dialog.shutdown()
+        self.close_review()
 
     def on_settings(self) -> None:
         from ui.dialogs.settings_dialog import SettingsDialog
@@ -262,6 +275,9 @@ class ProjectActions(QObject):
     def on_labels(self) -> None:
         from ui.dialogs.label_editor import LabelEditor
 
+        if not self.allowed(ActionId.LABELS):  # also asked for from the settings dialog
+            self.message.emit("Only a manager changes the label scheme of this project.")
+            return
         editor = LabelEditor(self.window.repo, self.window)
         editor.scheme_changed.connect(self.scheme_changed)
         editor.exec()

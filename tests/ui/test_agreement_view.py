@@ -101,7 +101,7 @@ def test_agreement_view_models_pass_the_model_tester(
 ) -> None:
     qtmodeltester.check(view.pair_model)
     repo.save_gold(repo.document_ids()[0], "rita", [Span(0, 4, "ORG")], ["ben"])
-    with qtbot.waitSignal(view.reader.finished):
+    with qtbot.waitSignal(view.reads.delivered):
         view.refresh()
     qtmodeltester.check(view.quality_model)
 
@@ -155,7 +155,7 @@ def test_agreement_view_computes_off_the_gui_thread(
     timer.start(10)
     qtbot.waitUntil(lambda: len(ticks) >= 5)  # the GUI thread runs while the worker waits
     assert dialog.report is None
-    with qtbot.waitSignal(dialog.reader.finished, timeout=10_000):
+    with qtbot.waitSignal(dialog.reads.delivered, timeout=10_000):
         release.set()
     timer.stop()
     assert threads and threads[0] != threading.get_ident()

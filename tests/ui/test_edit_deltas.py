@@ -47,6 +47,8 @@ def test_edit_deltas_span_list_gets_rows_not_a_reset(
     assert model.rowCount() == 1
     signals = ModelSignals(model)
     queue_signals = ModelSignals(window.queue.model)
+    # The queue is counted off the GUI thread when the window opens.
+    qtbot.waitUntil(lambda: window.progress.text() == "ana: 0 of 2 done", timeout=2000)
     progress = window.progress.text()
 
     article.select_range(0, 2)

@@ -51,7 +51,7 @@ def check_reaches_window(qtbot: QtBot, open_window: OpenWindow, project: str) ->
     assert row is not None
     assert window.document_id == docs[0]
     assert model.index(row, 2).data() == STATUS_MARK[model._rows[row].status]
-    assert window.progress.text() == "ana: 0 of 2 done"
+    qtbot.waitUntil(lambda: window.progress.text() == "ana: 0 of 2 done", timeout=2000)
 
     done = edit_in_another_process(project, docs[1])
     qtbot.waitUntil(lambda: model.index(row, 2).data() == "✓ accepted", timeout=2000)
@@ -87,3 +87,71 @@ def test_live_updates_reload_the_queue_after_an_import(
     qtbot.waitUntil(lambda: window.queue.model.rowCount() == 2, timeout=2000)
     assert window.document_id == opened
     assert window.queue.table.currentIndex().row() == 0
+
+
+REVIEW_EDIT = """
+import sys
+from core.documents import Status
+from core.spans import Span
+from storage.repository import ProjectRepository
+with ProjectRepository.open(sys.argv[1]) as repo:
+    opened, other = int(sys.argv[2]), int(sys.argv[3])
+    repo.add_span(opened, "ben", Span(0, 9, "ORG"))
+    repo.set_status(opened, "ben", Status.ACCEPTED)
+    repo.set_status(other, "ana", Status.ACCEPTED)
+"""
+
+
+def check_reaches_review_window(qtbot: QtBot, project: str) -> None:
+    from core.documents import Status
+    from core.spans import Span
+    from ui.review.review_window import ReviewWindow
+
+    with ProjectRepository.open(project) as repo:
+        docs = [
+            d
+            for d, _ in repo.add_documents(
+                [new_document("Northvolt opens a plant."), new_document("Umicore recycles.")]
+            )
+        ]
+        repo.add_span(docs[0], "ana", Span(0, 9, "LOC"))
+        repo.set_status(docs[0], "ana", Status.ACCEPTED)
+    repo = ProjectRepository.open(project)
+    window = ReviewWindow(repo, "rita")
+    qtbot.addWidget(window)
+    try:
+        with qtbot.waitActive(window):
+            window.show()
+            window.activateWindow()
+        assert window.live_updates.watching
+        queue = window.queue.model
+        assert [queue.item(r).document_id for r in range(queue.rowCount())] == [docs[0]]  # type: ignore[union-attr]
+        assert window.document_id == docs[0] and window.editor.annotators == ["ana"]
+
+        subprocess.run(
+            [sys.executable, "-c", REVIEW_EDIT, project, str(docs[0]), str(docs[1])],
+            cwd=ROOT,
+            check=True,
+            timeout=60,
+        )
+        done = time.monotonic()
+        qtbot.waitUntil(lambda: queue.rowCount() == 2, timeout=2000)
+        qtbot.waitUntil(lambda: window.editor.annotators == ["ana", "ben"], timeout=2000)
+        assert time.monotonic() - done <= 2.0
+        assert window.document_id == docs[0]  # the open document stayed open
+        assert "ben" in window.heading.text()
+        labels = {c.span.label for c in window.editor.candidates}
+        assert labels == {"LOC", "ORG"}  # ana's and ben's candidates side by side
+    finally:
+        window.close()
+        assert not window.live_updates.watching  # a closed window holds no connection
+        repo.close()
+
+
+def test_live_updates_reach_the_review_window_on_sqlite(qtbot: QtBot, tmp_path: Path) -> None:
+    check_reaches_review_window(qtbot, str(tmp_path / "r.kathode"))
+
+
+@pytest.mark.postgres
+def test_live_updates_reach_the_review_window_on_postgres(qtbot: QtBot, postgres_url: str) -> None:
+    check_reaches_review_window(qtbot, postgres_url)

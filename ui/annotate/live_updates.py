@@ -1,48 +1,16 @@
-"""Other people's changes in the open window within a moment: a thin Qt adapter over
-``storage.changes`` that refreshes the queue rows and progress figures they touched."""
+"""Other people's changes in the annotator's window: the queue rows and progress figures
+they touched, and a new assignment (a manager's, or another window of the same person)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal, Slot
-
-from storage.changes import POLL_SECONDS, Change, ChangeWatcher
-from storage.repository import ProjectRepository
+from storage.changes import Change
+from ui.annotate.roles import apply_role
+from ui.widgets.live_updates import LiveUpdates
 
 if TYPE_CHECKING:
     from ui.annotate.main_window import MainWindow
-
-
-class LiveUpdates(QObject):
-    """Turns the watcher's batches (from its thread) into ``changed`` in the GUI thread."""
-
-    changed = Signal(object)  # list[Change]
-    _arrived = Signal(object)
-
-    def __init__(
-        self,
-        repo: ProjectRepository,
-        parent: QObject | None = None,
-        *,
-        interval: float = POLL_SECONDS,
-    ) -> None:
-        super().__init__(parent)
-        # Emitted from the watcher's thread; this object lives in the GUI thread, so the
-        # connection is queued and ``on_arrived`` runs there.
-        self._arrived.connect(self.on_arrived)
-        self._watcher = ChangeWatcher(repo.url, self._arrived.emit, interval=interval)
-
-    def start(self) -> LiveUpdates:
-        self._watcher.start()
-        return self
-
-    def stop(self) -> None:
-        self._watcher.stop()
-
-    @Slot(object)
-    def on_arrived(self, changes: list[Change]) -> None:
-        self.changed.emit(changes)
 
 
 def connect_live_updates(window: MainWindow) -> LiveUpdates:
@@ -52,11 +20,21 @@ def connect_live_updates(window: MainWindow) -> LiveUpdates:
     return live.start()
 
 
+def needs_reload(changes: list[Change], annotator: str) -> bool:
+    """A change that names no document (an import, the scheme) or changes which documents
+    are in this person's queue (an assignment of theirs) changes the rows themselves."""
+    return any(
+        change.document_id is None
+        or (change.table == "assignment" and change.annotator in (None, annotator))
+        for change in changes
+    )
+
+
 def apply_changes(window: MainWindow, changes: list[Change]) -> None:
-    """Refresh the queue rows of the changed documents, or the whole queue when a change
-    names none (an import, the scheme); the selection stays where it was."""
+    """Refresh the queue rows of the changed documents, or the whole queue when the rows
+    themselves may have changed; the selection stays where it was."""
     queue, model = window.queue, window.queue.model
-    if any(change.document_id is None for change in changes):
+    if needs_reload(changes, model.annotator):
         current = model.document_id(queue.table.currentIndex().row())
         queue.blockSignals(True)  # the open document stays open: no document_chosen
         try:
@@ -66,6 +44,7 @@ def apply_changes(window: MainWindow, changes: list[Change]) -> None:
                 queue.table.selectRow(row)
         finally:
             queue.blockSignals(False)
+        apply_role(window)  # a member's role may be what changed
     else:
         for document_id in dict.fromkeys(c.document_id for c in changes):
             if document_id is not None:

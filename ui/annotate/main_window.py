@@ -37,9 +37,11 @@ from ui.annotate.editor import AnnotationEditor, MarkChanges
 from ui.annotate.label_bar import LabelBar
 from ui.annotate.live_updates import connect_live_updates
 from ui.annotate.queue_panel import QueuePanel
+from ui.annotate.roles import apply_role
 from ui.annotate.span_panel import SpanPanel
 from ui.annotate.suggestions import SuggestionService, SuggestionsLoading
 from ui.annotate.version_notes import VersionNotes
+from ui.annotate.work_figures import WorkFigures
 from ui.dialogs.annotator_dialog import settings
 from ui.dialogs.help_dialog import HelpDialog
 from ui.widgets.actions import ACTIONS, MENU_ORDER, ActionId, key_text, make_actions
@@ -97,10 +99,12 @@ class MainWindow(QMainWindow):
         restore_geometry(self, settings(), GEOMETRY_KEY, 1400, 860)
         restore_splitter(self.splitter, settings(), GEOMETRY_KEY)
         self._update_title()
+        self.work_figures = WorkFigures(self)  # progress and session figures, off the GUI thread
         self.refresh_progress()
         if self.queue.model.rowCount():
             self.queue.table.selectRow(0)
         self.live_updates = connect_live_updates(self)  # others' changes (ui.annotate.live_updates)
+        apply_role(self)  # only what the person's role may do (core.roles)
 
     @property
     def annotator(self) -> str:
@@ -380,6 +384,7 @@ class MainWindow(QMainWindow):
             self.queue.table.selectRow(0)
         self._update_title()
         self.refresh_progress()
+        apply_role(self)
 
     def on_scheme_changed(self) -> None:
         """Labels were renamed, recoloured or deleted: redraw everything that shows them."""
@@ -583,10 +588,12 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(title)
 
     def refresh_progress(self) -> None:
-        """Count the queue afresh (on opening, another annotator, an import); edits change
-        the figure by their delta instead."""
-        self._total = self.repo.count_documents(self.annotator)
-        self._done = self._total - self.repo.count_documents(self.annotator, status=Status.OPEN)
+        """Count the queue afresh off the GUI thread (on opening, another annotator, an
+        import, others' changes); edits change the figure by their delta instead."""
+        self.work_figures.count_progress()
+
+    def set_progress(self, total: int, done: int) -> None:
+        self._total, self._done = total, done
         self._show_progress()
 
     def _show_progress(self) -> None:

@@ -1,7 +1,13 @@
 """The document queue with its filters (status, whose status, search in text or entities) and
-its order (in order, random, most informative first; remembered in the user's settings)."""
+its order (in order, random, most informative first; remembered in the user's settings).
+
+On a team project (``team init`` set k) the queue holds the documents assigned to the
+person; at its end the next one is assigned on demand (``storage.assignment``).
+"""
 
 from __future__ import annotations
+
+import logging
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -10,6 +16,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMainWindow,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -17,11 +24,16 @@ from PySide6.QtWidgets import (
 
 from core.documents import Status
 from core.notes import FLAGS
+from storage.assignment import AssignmentError
 from storage.document_scores import QUEUE_ORDERS
 from storage.repository import ProjectRepository
+from storage.repository_base import StorageError
+from storage.team import role_of
 from ui.annotate.queue_model import QueueModel
 from ui.widgets.table_model import configure_list_table
 from ui.widgets.theme import user_settings
+
+log = logging.getLogger(__name__)
 
 ALL = "All statuses"
 ORDER_SETTING = "queue_order"
@@ -44,7 +56,13 @@ class QueuePanel(QWidget):
     def __init__(self, repo: ProjectRepository, annotator: str, parent: QWidget | None = None):
         super().__init__(parent)
         self.repo = repo
+        self.annotator = annotator  # whose queue it is (the filter may show another's)
+        self.team = repo.team_settings().team
         self.model = QueueModel(repo, annotator, stored_order())
+        if self.team and self.model.rowCount() == 0 and role_of(repo, annotator) == "annotator":
+            # An annotator's window opens on work: the first assignment. A reviewer or a
+            # manager asks with Next, so opening the window to review takes no document.
+            self.hand_out_next()
         self.order = QComboBox(self)
         self.order.setObjectName("queueOrder")
         self.order.setToolTip("The order of the queue; the next document follows it")
@@ -109,6 +127,7 @@ class QueuePanel(QWidget):
         self.table.selectionModel().currentRowChanged.connect(self.on_row_changed)
 
     def refresh_annotators(self, current: str) -> None:
+        self.annotator = current
         self.whose.blockSignals(True)
         self.whose.clear()
         for name in sorted({*self.repo.annotators(), current}):
@@ -148,14 +167,42 @@ class QueuePanel(QWidget):
             self.table.selectRow(row)
 
     def step(self, step: int) -> bool:
-        """Open the next (or previous) document in the queue; False at the end."""
+        """Open the next (or previous) document in the queue; False at the end. On a team
+        project the end of one's own queue asks for the next document to be assigned."""
         row = self.table.currentIndex().row() + step
         while row >= self.model.rowCount() and self.model.canFetchMore(self.table.rootIndex()):
             self.model.fetchMore(self.table.rootIndex())
         if 0 <= row < self.model.rowCount():
             self.table.selectRow(row)
             return True
+        if step > 0 and self.team and self.model.annotator == self.annotator:
+            document_id = self.hand_out_next()
+            if document_id is not None:
+                self.select_document(document_id)
+                return True
+            self._say("No more documents to assign: every one has its annotators.")
         return False
+
+    def hand_out_next(self) -> int | None:
+        """Assign the next document of the pool to this person (k respected) and show it
+        in the queue; None when the pool is empty or the assignment was refused."""
+        try:
+            new = self.repo.assign_count(self.annotator, 1, order=self.model.order, by="next")
+        except (AssignmentError, StorageError) as exc:
+            log.warning("no document assigned to %s: %s", self.annotator, exc)
+            self._say(f"No document assigned: {exc}")
+            return None
+        if not new:
+            return None
+        self.model.reload()
+        while self.model.row_of(new[0]) is None and self.model.canFetchMore(self.table.rootIndex()):
+            self.model.fetchMore(self.table.rootIndex())
+        return new[0]
+
+    def _say(self, text: str) -> None:
+        window = self.window()
+        if isinstance(window, QMainWindow):
+            window.statusBar().showMessage(text, 6000)
 
 
 def stored_order() -> str:

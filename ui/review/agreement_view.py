@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import partial
 from html import escape
 from typing import Any
 
@@ -33,7 +32,7 @@ from PySide6.QtWidgets import (
 from core.agreement import PRF, AgreementReport, PairAgreement
 from core.labels import Label
 from storage.repository import ProjectRepository
-from ui.widgets.background import BackgroundReader
+from ui.widgets.background import BackgroundReads
 from ui.widgets.table_model import ListTableModel
 from ui.widgets.window_size import fit_to_screen
 
@@ -195,10 +194,7 @@ class AgreementView(QDialog):
         buttons.rejected.connect(self.reject)
         self.refresh_button.clicked.connect(self.refresh)
         # The figures are computed on a worker with a repository of its own.
-        self.reader = BackgroundReader(self)
-        self.reader.finished.connect(self.on_figures_read)
-        self.reader.failed.connect(self.on_read_failed)
-        self._reader_repo = ProjectRepository(repo.engine, repo.url)
+        self.reads = BackgroundReads(repo, self)
         self._scheme: list[Label] = []
         self._compose(buttons)
         fit_to_screen(self, 1100, 700)
@@ -254,11 +250,11 @@ class AgreementView(QDialog):
         """Compute the figures again, in the background; the dialog says so meanwhile."""
         self.refresh_button.setEnabled(False)
         self.summary.setText("Computing agreement…")
-        self.reader.start(partial(read_figures, self._reader_repo))
+        self.reads.read("figures", read_figures, self.on_figures_read, self.on_read_failed)
 
     @property
     def loading(self) -> bool:
-        return self.reader.busy
+        return self.reads.pending("figures")
 
     def on_figures_read(self, figures: AgreementFigures) -> None:
         self.refresh_button.setEnabled(True)
@@ -285,11 +281,11 @@ class AgreementView(QDialog):
         self.summary.setText(f"Could not compute the agreement: {escape(message)}")
 
     def done(self, result: int) -> None:
-        self.reader.wait()  # no computation outlives the dialog
+        self.reads.shutdown()  # no computation outlives the dialog
         super().done(result)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.reader.wait()
+        self.reads.shutdown()
         super().closeEvent(event)
 
     def _draw(self) -> None:

@@ -31,12 +31,13 @@ from core.review import ReviewSpan
 from core.spans import Span
 from storage.repository import ProjectRepository
 from ui.review.agreement_view import AgreementView
+from ui.review.live_updates import connect_review_window
 from ui.review.review_editor import Decision, ReviewDocument, ReviewEditor, read_review_document
 from ui.review.review_panel import ReviewPanel
 from ui.review.review_queue import ReviewQueuePanel
 from ui.review.review_view import GoldView, VersionStack
 from ui.widgets.actions import ACTIONS, ActionId, make_actions, tooltip
-from ui.widgets.background import BackgroundReader
+from ui.widgets.background import BackgroundReads
 from ui.widgets.window_size import fit_to_screen
 
 
@@ -52,8 +53,7 @@ class ReviewWindow(QMainWindow):
         self.labels: list[Label] = repo.labels()
         self.editor = ReviewEditor(repo, reviewer)
         # Documents are read on a worker with a repository of its own (the engine is shared).
-        self.reader = BackgroundReader(self)
-        self._reader_repo = ProjectRepository(repo.engine, repo.url)
+        self.reads = BackgroundReads(repo, self)
         self._loading: int | None = None  # the document being read, while it is
         self.queue = ReviewQueuePanel(repo, self)
         self.gold_view = GoldView(self)
@@ -83,6 +83,7 @@ class ReviewWindow(QMainWindow):
             self.on_document_chosen(first)
         else:
             self.statusBar().showMessage("Nothing to review: no document has a version yet.")
+        self.live_updates = connect_review_window(self)  # role and others' changes
 
     def share_width(self) -> None:
         """Give the queue and the candidate list the width their columns need, within
@@ -181,8 +182,6 @@ class ReviewWindow(QMainWindow):
 
     def _connect_signals(self) -> None:
         self.queue.document_chosen.connect(self.on_document_chosen)
-        self.reader.finished.connect(self.on_document_read)
-        self.reader.failed.connect(self.on_read_failed)
         self.editor.document_opened.connect(self.on_document_opened)
         self.editor.gold_changed.connect(self.on_gold_changed)
         self.editor.message.connect(self.on_message)
@@ -207,7 +206,12 @@ class ReviewWindow(QMainWindow):
         title = escape(item.title) if item is not None and item.document_id == document_id else ""
         self.heading.setText(f"<b>{title}</b> — loading…")
         self.statusBar().showMessage("Loading the document's versions…")
-        self.reader.start(partial(read_review_document, self._reader_repo, document_id))
+        self.reads.read(
+            "document",
+            partial(read_review_document, document_id=document_id),
+            self.on_document_read,
+            self.on_read_failed,
+        )
 
     def on_document_read(self, loaded: ReviewDocument) -> None:
         if loaded.document.id != self._loading:
@@ -279,7 +283,7 @@ class ReviewWindow(QMainWindow):
         self.agreement_view.raise_()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.reader.wait()  # no read outlives the window
+        self.reads.shutdown()  # no read outlives the window
         if self.agreement_view is not None:
             self.agreement_view.close()
         super().closeEvent(event)

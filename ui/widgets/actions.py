@@ -15,6 +15,8 @@ from typing import TypeVar
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
 
+from core.roles import Permission
+
 Key = TypeVar("Key")
 
 
@@ -69,6 +71,7 @@ class ActionSpec:
     help: str
     group: str
     window: str = "annotate"  # the window it belongs to: "annotate", "review" or "both"
+    needs: Permission | None = None  # what the person's role must allow (core.roles)
 
 
 ACTIONS: dict[ActionId, ActionSpec] = {
@@ -175,10 +178,16 @@ ACTIONS: dict[ActionId, ActionSpec] = {
         "Compute suggestions for every document in the background",
         "Project",
     ),
-    ActionId.IMPORT: ActionSpec("&Import files…", ("Ctrl+I",), "Import documents", "Project"),
+    ActionId.IMPORT: ActionSpec(
+        "&Import files…", ("Ctrl+I",), "Import documents", "Project", needs=Permission.IMPORT
+    ),
     ActionId.EXPORT: ActionSpec("&Export…", ("Ctrl+E",), "Export training data", "Project"),
     ActionId.RESTORE_BACKUP: ActionSpec(
-        "Restore &backup…", (), "List the project's backups and restore one", "Project"
+        "Restore &backup…",
+        (),
+        "List the project's backups and restore one",
+        "Project",
+        needs=Permission.PROJECT_SETTINGS,
     ),
     ActionId.STATISTICS: ActionSpec(
         "S&tatistics", ("Ctrl+T",), "Spans per label, documents per status, progress", "Project"
@@ -188,6 +197,7 @@ ACTIONS: dict[ActionId, ActionSpec] = {
         ("Ctrl+Shift+R",),
         "Compare annotators' versions and settle gold versions",
         "Project",
+        needs=Permission.REVIEW,
     ),
     ActionId.AGREEMENT: ActionSpec(
         "A&greement…",
@@ -195,18 +205,24 @@ ACTIONS: dict[ActionId, ActionSpec] = {
         "Agreement between annotators, and against gold",
         "Project",
         window="both",
+        needs=Permission.REVIEW,
     ),
     ActionId.TRAIN: ActionSpec(
         "Train &model…",
         ("Ctrl+Shift+M",),
         "Train a suggestion model on the accepted documents, with a learning curve",
         "Project",
+        needs=Permission.PROJECT_SETTINGS,
     ),
     ActionId.SETTINGS: ActionSpec(
         "&Settings…", ("Ctrl+,",), "Font size, theme, label colours and keys", "Project"
     ),
     ActionId.LABELS: ActionSpec(
-        "&Label scheme…", ("Ctrl+L",), "Add, rename, recolour, reorder or delete labels", "Project"
+        "&Label scheme…",
+        ("Ctrl+L",),
+        "Add, rename, recolour, reorder or delete labels",
+        "Project",
+        needs=Permission.LABEL_SCHEME,
     ),
     ActionId.CHANGE_ANNOTATOR: ActionSpec(
         "Change &annotator…", ("Ctrl+Shift+A",), "Annotate under another name", "Project"
@@ -219,6 +235,7 @@ ACTIONS: dict[ActionId, ActionSpec] = {
         "Put the candidate under the cursor into gold",
         "Span",
         window="review",
+        needs=Permission.GOLD,
     ),
     ActionId.DROP: ActionSpec(
         "&Drop span",
@@ -226,6 +243,7 @@ ACTIONS: dict[ActionId, ActionSpec] = {
         "Leave the candidate under the cursor out of gold, or take the gold span out",
         "Span",
         window="review",
+        needs=Permission.GOLD,
     ),
     ActionId.PREMERGE: ActionSpec(
         "&Pre-merge agreed spans",
@@ -233,6 +251,7 @@ ACTIONS: dict[ActionId, ActionSpec] = {
         "Add the spans all annotators (or a majority) agree on that gold lacks",
         "Document",
         window="review",
+        needs=Permission.GOLD,
     ),
     ActionId.STACKED: ActionSpec(
         "&Stacked versions",
@@ -283,6 +302,18 @@ def make_actions(
         owner.addAction(action)
         actions[key] = action
     return actions
+
+
+def apply_permissions(
+    actions: Mapping[ActionId, QAction], permitted: frozenset[Permission]
+) -> None:
+    """Show and enable only what the person's role may do; the rest is hidden and off, so
+    neither its menu entry nor its keys do anything."""
+    for action_id, action in actions.items():
+        needs = ACTIONS[action_id].needs
+        allowed = needs is None or needs in permitted
+        action.setVisible(allowed)
+        action.setEnabled(allowed)
 
 
 def window_actions(window: str) -> dict[ActionId, ActionSpec]:

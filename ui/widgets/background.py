@@ -1,10 +1,7 @@
-"""Reads that can wait, off the GUI thread: a read runs on a worker of the window's own
-``QThreadPool`` and its result comes back through a signal (the pattern of the import and
-export jobs).
-
-Only the newest read's answer is delivered: a document chosen while the previous one was
-still loading makes the older answer stale, and it is dropped.
-"""
+"""Reads that can wait, off the GUI thread: a callable over its own repository object runs
+on a ``QThreadPool`` and its result comes back through a signal (the pattern of import and
+export). Only the newest result of each kind is delivered, so a slow, stale read never
+overwrites a fresh one."""
 
 from __future__ import annotations
 
@@ -14,71 +11,88 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
+from storage.repository import ProjectRepository
+
 log = logging.getLogger(__name__)
 
+Read = Callable[[ProjectRepository], Any]
 
-class _Signals(QObject):
-    """Emitted from the worker thread; queued to the reader's receivers on the GUI thread."""
 
-    done = Signal(int, object)
-    failed = Signal(int, str)
+class _ReadSignals(QObject):
+    done = Signal(str, int, object)  # kind, request number, result
+    failed = Signal(str, int, str)
 
 
 class _ReadJob(QRunnable):
-    def __init__(self, ticket: int, read: Callable[[], Any], signals: _Signals) -> None:
+    def __init__(self, repo: ProjectRepository, kind: str, number: int, read: Read) -> None:
         super().__init__()
-        self.ticket = ticket
-        self.read = read
-        self.signals = signals  # kept alive by the job until it has reported
+        self.repo = ProjectRepository(repo.engine, repo.url)
+        self.kind, self.number, self.read = kind, number, read
+        self.signals = _ReadSignals()
 
     def run(self) -> None:
         try:
-            result = self.read()
-        except Exception as exc:  # a worker reports every failure, never dies silently
-            log.exception("background read failed")
-            self.signals.failed.emit(self.ticket, f"{type(exc).__name__}: {exc}")
-        else:
-            self.signals.done.emit(self.ticket, result)
+            result = self.read(self.repo)
+        except Exception as exc:  # shown where the figures would be, never a crash
+            log.exception("reading %s failed", self.kind)
+            self.signals.failed.emit(self.kind, self.number, str(exc))
+            return
+        self.signals.done.emit(self.kind, self.number, result)
 
 
-class BackgroundReader(QObject):
-    """Runs one read at a time for its owner; ``finished`` carries the newest read's result,
-    ``failed`` its error message. ``busy`` is True while the newest read is running."""
+class BackgroundReads(QObject):
+    """Runs reads one at a time on a pool of its own (a long import on the global pool
+    never holds up a figure), and calls back in the GUI thread. ``delivered`` (the read's
+    kind) follows each callback: what a test or a caller that waits can wait on."""
 
-    finished = Signal(object)
-    failed = Signal(str)
+    delivered = Signal(str)
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, repo: ProjectRepository, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)  # reads in order, one connection at a time
-        self._ticket = 0
-        self._answered = 0
-        self._signals = _Signals()
-        self._signals.done.connect(self._on_done)
-        self._signals.failed.connect(self._on_failed)
+        self.repo = repo
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(1)
+        self._latest: dict[str, int] = {}
+        self._callbacks: dict[str, tuple[Callable[[Any], None], Callable[[str], None] | None]] = {}
 
-    @property
-    def busy(self) -> bool:
-        return self._answered < self._ticket
+    def read(
+        self,
+        kind: str,
+        read: Read,
+        on_done: Callable[[Any], None],
+        on_failed: Callable[[str], None] | None = None,
+    ) -> None:
+        """Start ``read(repo)``; ``on_done(result)`` follows unless a newer read of the same
+        ``kind`` was asked for meanwhile."""
+        number = self._latest.get(kind, 0) + 1
+        self._latest[kind] = number
+        self._callbacks[kind] = (on_done, on_failed)
+        job = _ReadJob(self.repo, kind, number, read)
+        # Bound to this object (in the GUI thread), so the connections are queued.
+        job.signals.done.connect(self.on_done)
+        job.signals.failed.connect(self.on_failed)
+        self.pool.start(job)
 
-    def start(self, read: Callable[[], Any]) -> None:
-        """Run ``read`` on the pool; earlier reads still waiting or running become stale."""
-        self._ticket += 1
-        self._pool.start(_ReadJob(self._ticket, read, self._signals))
+    def pending(self, kind: str) -> bool:
+        return kind in self._callbacks
 
-    def wait(self) -> None:
-        """Block until every read has run (when the owner closes: none outlives it)."""
-        self._pool.waitForDone()
+    @Slot(str, int, object)
+    def on_done(self, kind: str, number: int, result: object) -> None:
+        if self._latest.get(kind) == number and kind in self._callbacks:
+            on_done, _ = self._callbacks.pop(kind)
+            on_done(result)
+            self.delivered.emit(kind)
 
-    @Slot(int, object)
-    def _on_done(self, ticket: int, result: object) -> None:
-        if ticket == self._ticket:
-            self._answered = ticket
-            self.finished.emit(result)
+    @Slot(str, int, str)
+    def on_failed(self, kind: str, number: int, message: str) -> None:
+        if self._latest.get(kind) == number and kind in self._callbacks:
+            _, on_failed = self._callbacks.pop(kind)
+            if on_failed is not None:
+                on_failed(message)
+            self.delivered.emit(kind)
 
-    @Slot(int, str)
-    def _on_failed(self, ticket: int, message: str) -> None:
-        if ticket == self._ticket:
-            self._answered = ticket
-            self.failed.emit(message)
+    def shutdown(self, wait_ms: int = 5000) -> None:
+        """Deliver nothing more and wait for a running read (before the engine closes)."""
+        self._callbacks.clear()
+        self.pool.clear()
+        self.pool.waitForDone(wait_ms)

@@ -1,0 +1,71 @@
+"""Other people's changes in the review window within a moment: the review queue is read
+again (keeping the selection), and the open document is shown again when a person's
+version of it changed. Gold changes only update the queue's *reviewed* column: the
+window's own decisions arrive here too and are already on screen."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from core.roles import permissions_of
+from storage.changes import Change
+from storage.review import is_reserved_name
+from storage.team import role_of
+from ui.widgets.actions import apply_permissions
+from ui.widgets.live_updates import LiveUpdates
+
+if TYPE_CHECKING:
+    from ui.review.review_window import ReviewWindow
+
+VERSION_TABLES = frozenset({"annotation", "span", "rejection"})
+
+
+def connect_review_window(window: ReviewWindow) -> LiveUpdates:
+    """Offer what the reviewer's role allows and keep the window up to date."""
+    apply_permissions(window.actions_by_id, permissions_of(role_of(window.repo, window.reviewer)))
+    live = LiveUpdates(window.repo, window)
+    live.changed.connect(lambda changes: apply_review_changes(window, changes))
+    return live.follow_visibility(window)
+
+
+def touches_versions(changes: list[Change], document_id: int | None) -> bool:
+    """A person's version of the open document changed (or something unnamed did)."""
+    return any(
+        change.document_id is None
+        or (
+            change.document_id == document_id
+            and change.table in VERSION_TABLES
+            and not (change.annotator and is_reserved_name(change.annotator))
+        )
+        for change in changes
+    )
+
+
+def apply_review_changes(window: ReviewWindow, changes: list[Change]) -> None:
+    queue = window.queue
+    current = queue.current_document()
+    queue.blockSignals(True)  # the open document stays open: no document_chosen
+    try:
+        queue.model.reload()
+        row = None if current is None else queue.model.row_of(current)
+        if row is not None:
+            queue.table.selectRow(row)
+    finally:
+        queue.blockSignals(False)
+    document_id = window.document_id
+    if document_id is None:
+        if queue.current_document() is None and queue.model.rowCount():
+            queue.table.selectRow(0)  # the first document to review has just arrived
+        return
+    if touches_versions(changes, document_id):
+        reopen(window, document_id)
+
+
+def reopen(window: ReviewWindow, document_id: int) -> None:
+    """Read the open document's versions again, the caret where it was."""
+    position = window.gold_view.textCursor().position()
+    window.editor.document = None
+    window.editor.show_document(document_id, premerge=False)
+    cursor = window.gold_view.textCursor()
+    cursor.setPosition(min(position, len(window.gold_view.toPlainText())))
+    window.gold_view.setTextCursor(cursor)
