@@ -126,7 +126,8 @@ def check_reaches_review_window(qtbot: QtBot, project: str) -> None:
         assert window.live_updates.watching
         queue = window.queue.model
         assert [queue.item(r).document_id for r in range(queue.rowCount())] == [docs[0]]  # type: ignore[union-attr]
-        assert window.document_id == docs[0] and window.editor.annotators == ["ana"]
+        qtbot.waitUntil(lambda: window.document_id == docs[0])  # read in the background
+        assert window.editor.annotators == ["ana"]
 
         subprocess.run(
             [sys.executable, "-c", REVIEW_EDIT, project, str(docs[0]), str(docs[1])],
