@@ -24,9 +24,11 @@ def test_work_figures_session_rates_follow_the_work(
     session = window.work_figures.session
     qtbot.waitUntil(lambda: session.text().startswith("session 0.0 docs/h"), timeout=5000)
     window.article.select_range(0, 2)
-    qtbot.keyClick(window.article, Qt.Key.Key_O)  # one entity
-    qtbot.keyClick(window.article, Qt.Key.Key_A)  # one document finished
+    qtbot.keyClick(window.article, Qt.Key.Key_O)  # one entity: counted without a decision
     # Minutes into the session the hours count as MIN_HOURS: 1 / (5/60) = 12 per hour.
+    entity = f"0.0 docs/h · {1 / MIN_HOURS:.0f} entities/h"
+    qtbot.waitUntil(lambda: session.text().startswith(f"session {entity}"), timeout=5000)
+    qtbot.keyClick(window.article, Qt.Key.Key_A)  # one document finished
     rate = f"{1 / MIN_HOURS:.1f} docs/h · {1 / MIN_HOURS:.0f} entities/h"
     qtbot.waitUntil(lambda: session.text() == f"session {rate} — today {rate}", timeout=5000)
     assert window.progress.text() == "ana: 1 of 2 done"

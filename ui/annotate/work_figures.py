@@ -56,7 +56,10 @@ class WorkFigures(QObject):
         self._soon.setInterval(SESSION_AFTER_EDIT_MS)
         self._soon.timeout.connect(self.count_session)
         window.statusBar().addPermanentWidget(self.session)
-        window.editor.status_changed.connect(self._soon.start)
+        # Decisions and marked entities are counted soon after (a lambda: QTimer.start(int)
+        # would take the signal's document id for its interval).
+        window.editor.status_changed.connect(lambda *_: self._soon.start())
+        window.editor.counts_changed.connect(lambda *_: self._soon.start())
         window.closing.connect(self.shutdown)
         self._timer.start()
         self.count_session()
