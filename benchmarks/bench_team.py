@@ -33,6 +33,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.machine import refuse_when_busy  # noqa: E402
+
 TEXT = (
     "CATL liefert LFP-Zellen an BMW in Arnstadt, Northvolt baut in Heide eine Fabrik für "
     "Natrium-Ionen-Zellen, und Umicore recycelt Kathoden in Hoboken für Volkswagen."
@@ -235,13 +237,15 @@ def main() -> None:
     parser.add_argument("--paced", type=int, default=100)
     parser.add_argument("--rate", type=float, default=5.0)
     parser.add_argument("--docs-each", type=int, default=5)
+    parser.add_argument("--allow-busy", action="store_true", help="run on a loaded machine")
     args = parser.parse_args()
+    load = refuse_when_busy("bench_team", args.allow_busy)
     print(
         f"set-up: {platform.platform()}, {os.cpu_count()} CPUs, Python "
         f"{platform.python_version()}; PostgreSQL at "
         f"{(args.pg_url or 'none').rpartition('@')[2]}; {args.procs} PostgreSQL and "
         f"{args.sqlite_procs} SQLite processes, {args.edits} edits each as fast as they can, "
-        f"then {args.paced} at {args.rate}/s",
+        f"then {args.paced} at {args.rate}/s; 1-minute load {load:.2f}",
         flush=True,
     )
     result: dict[str, object] = {}
