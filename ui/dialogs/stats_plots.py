@@ -15,6 +15,10 @@ MAX_NAME_WIDTH = 200  # pixels; longer names are elided in the middle
 SERIES_COLOURS = ("#4477AA", "#EE6677", "#228833", "#CCBB44", "#66CCEE", "#AA3377", "#BBBBBB")
 
 
+BAR_THICKNESS = 0.7
+DONE_COLOUR = "#43a047"
+
+
 class PlotStyle:
     """Plots of one widget in its palette and font."""
 
@@ -100,6 +104,30 @@ class PlotStyle:
         else:
             plot.setYRange(0, top, padding=0)
             plot.setXRange(-0.6, max(count, 1) - 0.4, padding=0)
+
+    def progress_bars(
+        self, plot: pg.PlotItem, names: Sequence[str], done: Sequence[int], totals: Sequence[int]
+    ) -> dict[str, pg.BarGraphItem]:
+        """Done of total per person, as horizontal bars with "d / t  (p%)" beside them."""
+        ys = list(range(len(names)))
+        bars = {
+            "total": pg.BarGraphItem(
+                x0=0, y=ys, height=BAR_THICKNESS, width=totals, brush=self.mid_colour(), pen=None
+            ),
+            "done": pg.BarGraphItem(
+                x0=0, y=ys, height=BAR_THICKNESS, width=done, brush=QColor(DONE_COLOUR), pen=None
+            ),
+        }
+        plot.addItem(bars["total"])
+        plot.addItem(bars["done"])
+        texts = [
+            f"{d} / {t}" + (f"  ({100 * d // t}%)" if t else "")
+            for d, t in zip(done, totals, strict=True)
+        ]
+        self.value_texts(plot, totals, texts, horizontal=True)
+        self.ticks(plot, "left", names)
+        self.fit(plot, totals, len(names), horizontal=True, room=0.45)
+        return bars
 
     def text_colour(self) -> QColor:
         return self.palette().color(QPalette.ColorRole.Text)

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from storage.repository import ProjectRepository
 from storage.statistics import WorkRate
-from ui.dialogs.stats_plots import PlotStyle
+from ui.dialogs.stats_plots import BAR_THICKNESS, PlotStyle
 from ui.dialogs.team_stats import TeamFigures, TeamStats
 from ui.widgets.background import BackgroundReads
 from ui.widgets.window_size import fit_to_screen
@@ -39,7 +39,6 @@ from ui.widgets.window_size import fit_to_screen
 STATUSES = ("open", "accepted", "rejected", "skipped")
 UNKNOWN_LABEL_COLOUR = "#999999"
 GOLD_COLOUR = "#9e9e9e"
-BAR_THICKNESS = 0.7
 GOLD_THICKNESS = 0.25
 LOADING = "Loading figures…"
 
@@ -280,23 +279,7 @@ class StatsView(QDialog):
         names = list(progress)
         totals = [sum(progress[n].values()) for n in names]
         done = [t - progress[n]["open"] for n, t in zip(names, totals, strict=True)]
-        ys = list(range(len(names)))
-        total_bars = pg.BarGraphItem(
-            x0=0, y=ys, height=BAR_THICKNESS, width=totals, brush=self.plots.mid_colour(), pen=None
-        )
-        done_bars = pg.BarGraphItem(
-            x0=0, y=ys, height=BAR_THICKNESS, width=done, brush=QColor("#43a047"), pen=None
-        )
-        plot.addItem(total_bars)
-        plot.addItem(done_bars)
-        self.progress_bars = {"total": total_bars, "done": done_bars}
-        texts = [
-            f"{d} / {t}" + (f"  ({100 * d // t}%)" if t else "")
-            for d, t in zip(done, totals, strict=True)
-        ]
-        self.plots.value_texts(plot, totals, texts, horizontal=True)
-        self.plots.ticks(plot, "left", names)
-        self.plots.fit(plot, totals, len(names), horizontal=True, room=0.45)
+        self.progress_bars = self.plots.progress_bars(plot, names, done, totals)
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)

@@ -9,7 +9,6 @@ from datetime import date
 from html import escape
 
 import pyqtgraph as pg
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
@@ -23,7 +22,6 @@ from storage.assignment import PersonProgress
 from storage.statistics import AgreementDay, WorkRate
 from ui.dialogs.stats_plots import SERIES_COLOURS, PlotStyle
 
-BAR_THICKNESS = 0.7
 WORK_COLUMNS = ("Person", "Today\ndocs/h", "Today\nentities/h", "Session\ndocs/h",
                 "Session\nentities/h")  # fmt: skip
 
@@ -95,23 +93,7 @@ class TeamStats(QWidget):
         names = list(progress)
         done = [progress[n][0] for n in names]
         totals = [progress[n][1] for n in names]
-        ys = list(range(len(names)))
-        total_bars = pg.BarGraphItem(
-            x0=0, y=ys, height=BAR_THICKNESS, width=totals, brush=self.plots.mid_colour(), pen=None
-        )
-        done_bars = pg.BarGraphItem(
-            x0=0, y=ys, height=BAR_THICKNESS, width=done, brush=QColor("#43a047"), pen=None
-        )
-        plot.addItem(total_bars)
-        plot.addItem(done_bars)
-        self.progress_bars = {"total": total_bars, "done": done_bars}
-        texts = [
-            f"{d} / {t}" + (f"  ({100 * d // t}%)" if t else "")
-            for d, t in zip(done, totals, strict=True)
-        ]
-        self.plots.value_texts(plot, totals, texts, horizontal=True)
-        self.plots.ticks(plot, "left", names)
-        self.plots.fit(plot, totals, len(names), horizontal=True, room=0.45)
+        self.progress_bars = self.plots.progress_bars(plot, names, done, totals)
 
     def _draw_throughput(self, finished: dict[str, dict[date, int]]) -> None:
         days = sorted({day for per_day in finished.values() for day in per_day})
