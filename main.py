@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from storage.exporter import ExportOptions
     from storage.repository import ProjectRepository
 
 log = logging.getLogger("kathode")
@@ -68,8 +69,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sug.add_argument("--json", action="store_true", help="with --input: JSON lines (the default)")
 
-    from storage.exporter import add_export_arguments
-
     exp = commands.add_parser("export", help="export annotations as training data")
     exp.add_argument("--project", required=True, help="project file or URL")
     add_export_arguments(exp)
@@ -112,6 +111,61 @@ def build_parser() -> argparse.ArgumentParser:
     add_team_commands(commands)
     add_backup_commands(commands)
     return parser
+
+
+def add_export_arguments(parser: argparse.ArgumentParser) -> None:
+    """The ``export`` command's options (``--project`` is the caller's)."""
+    from core.exports import FORMATS
+
+    parser.add_argument("--format", required=True, choices=FORMATS, help="output format")
+    parser.add_argument("--out", required=True, type=Path, help="output file (for spacy: a folder)")
+    parser.add_argument(
+        "--status",
+        action="append",
+        metavar="STATUS",
+        help="accepted (default), rejected, skipped or open; repeat or comma-separate",
+    )
+    who = parser.add_mutually_exclusive_group()
+    who.add_argument("--annotator", help="only this annotator's versions")
+    who.add_argument("--gold", action="store_true", help="the reviewed gold versions")
+    parser.add_argument("--labels", help="only spans of these labels, comma-separated")
+    parser.add_argument(
+        "--dev-fraction", type=float, default=0.2, help="spacy: share of documents in dev"
+    )
+    parser.add_argument("--seed", type=int, default=0, help="spacy: seed of the split")
+    parser.add_argument(
+        "--sentences", action="store_true", help="conll: a blank line between sentences"
+    )
+
+
+def export_options(args: argparse.Namespace) -> ExportOptions:
+    """The typed options of parsed ``export`` arguments; ``ExportError`` for bad values."""
+    from core.documents import Status
+    from storage.exporter import ExportError, ExportOptions
+
+    statuses = []
+    for value in args.status or ["accepted"]:
+        for name in (part.strip() for part in value.split(",")):
+            try:
+                statuses.append(Status(name))
+            except ValueError:
+                raise ExportError(
+                    f"unknown status {name!r}; statuses are {', '.join(Status)}"
+                ) from None
+    labels = None
+    if args.labels is not None:
+        labels = frozenset(label.strip() for label in args.labels.split(",") if label.strip())
+    return ExportOptions(
+        format=args.format,
+        out=args.out,
+        statuses=tuple(statuses),
+        annotator=args.annotator,
+        gold=args.gold,
+        labels=labels,
+        dev_fraction=args.dev_fraction,
+        seed=args.seed,
+        sentences=args.sentences,
+    )
 
 
 def add_team_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -413,11 +467,11 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from storage.exporter import ExportError, export_project, options_from_args
+    from storage.exporter import ExportError, export_project
     from storage.repository import ProjectRepository
 
     try:
-        options = options_from_args(args)
+        options = export_options(args)
         with ProjectRepository.open(args.project) as repo:
             summary = export_project(repo, options)
     except ExportError as exc:

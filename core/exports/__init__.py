@@ -7,6 +7,12 @@ The ``.spacy`` writer lives in ``nlp.docbin``; the query, filters and summary in
 
 from __future__ import annotations
 
+from typing import Literal, get_args
+
 from core.exports.record import ExportRecord, ExportWriter, Written
 
-__all__ = ["ExportRecord", "ExportWriter", "Written"]
+__all__ = ["FORMATS", "ExportRecord", "ExportWriter", "Format", "Written"]
+
+Format = Literal["jsonl", "doccano", "spacy", "conll"]
+FORMATS: tuple[Format, ...] = get_args(Format)
+"""The export formats, as the CLI's ``--format`` and the export dialog name them."""
