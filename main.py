@@ -2,7 +2,8 @@
 
 uv run main.py                                   the app, on the demo project
 uv run main.py --project PATH_OR_URL             the app, on a project
-uv run main.py import FILES... --project P [--annotator NAME]
+uv run main.py import FILES... --project P [--annotator NAME] [--jobs N] [--label-map A=B,…]
+                 [--text-column NAME] [--meta-columns A,B] [--as-suggestions SOURCE]
 uv run main.py stats --project P [--json]
 uv run main.py train --project P [--lang de|en] [--json] …   a project model
 uv run main.py team init|add|list|status --project URL …      a team project
@@ -24,6 +25,8 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from storage.exporter import ExportOptions
+    from storage.import_pool import PreparePool
+    from storage.import_prepare import ImportOptions
     from storage.repository import ProjectRepository
 
 log = logging.getLogger("kathode")
@@ -46,6 +49,26 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--project", required=True, help="project file or URL")
     imp.add_argument("--annotator", help="annotator for records that name none")
     imp.add_argument("--json", action="store_true", help="print the summary as JSON")
+    imp.add_argument(
+        "--jobs",
+        type=int,
+        help="worker processes that read and tokenize (default: all cores; 1: no workers)",
+    )
+    imp.add_argument(
+        "--text-column", help=".csv/.tsv: the column holding the text (.csv default: text)"
+    )
+    imp.add_argument(
+        "--meta-columns", help=".csv/.tsv: columns kept as meta, comma-separated (default: all)"
+    )
+    imp.add_argument(
+        "--label-map",
+        help="rename labels, e.g. PER=PERSON,OTH= (an empty target drops the label's spans)",
+    )
+    imp.add_argument(
+        "--as-suggestions",
+        metavar="SOURCE",
+        help="store the files' spans as cached suggestions of SOURCE, not as annotations",
+    )
 
     sug = commands.add_parser(
         "suggest", help="pre-annotate a project, or print suggestions for a file as JSON"
@@ -170,7 +193,7 @@ def export_options(args: argparse.Namespace) -> ExportOptions:
 
 def add_team_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """``team``, ``assign`` and ``next``: who annotates what in a team project."""
-    from storage.document_scores import QUEUE_ORDERS
+    from core.documents import QUEUE_ORDERS
 
     team = commands.add_parser("team", help="a team project: roles, logins, overlap, progress")
     team_commands = team.add_subparsers(dest="team_command", metavar="TEAM_COMMAND")
@@ -291,6 +314,29 @@ def _open_or_offer_backup(project: str) -> ProjectRepository | None:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    # Workers start first, in the background: they import spaCy while this process imports
+    # SQLAlchemy and opens the project. This process never imports spaCy.
+    from storage.import_pool import PreparePool, default_jobs
+
+    try:
+        options = import_options(args)
+    except ValueError as exc:
+        print(f"kathode: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    jobs = default_jobs() if args.jobs is None else args.jobs
+    if jobs < 1:
+        print(f"kathode: --jobs must be at least 1, not {jobs}", file=sys.stderr)
+        return EXIT_USAGE
+    pool = PreparePool(jobs).start() if jobs > 1 else None
+    try:
+        return _import_with(args, options, pool)
+    finally:
+        if pool is not None:
+            pool.close()
+
+
+def _import_with(args: argparse.Namespace, options: ImportOptions, pool: PreparePool | None) -> int:
+    from core.text_rules import InvalidNameError
     from storage.importer import ImportSummary, import_paths
     from storage.repository import ProjectRepository
 
@@ -302,11 +348,16 @@ def cmd_import(args: argparse.Namespace) -> int:
             flush=True,
         )
 
-    from core.text_rules import InvalidNameError
-
     with ProjectRepository.open(args.project) as repo:
         try:
-            summary = import_paths(repo, args.files, annotator=args.annotator, progress=progress)
+            summary = import_paths(
+                repo,
+                args.files,
+                annotator=args.annotator,
+                options=options,
+                progress=progress,
+                pool=pool,
+            )
         except InvalidNameError as exc:
             print(f"kathode: --annotator: {exc}", file=sys.stderr)
             return EXIT_USAGE
@@ -320,15 +371,41 @@ def cmd_import(args: argparse.Namespace) -> int:
             print(f"note: {line}")
         for line in summary.refused:
             print(f"refused: {line}")
+        suggested = f", {summary.suggestions} suggestions" if summary.suggestions else ""
         print(
             f"{summary.documents_added} documents added, {summary.duplicates} duplicates, "
             f"{summary.annotations} annotations ({summary.merged} merged into existing ones), "
-            f"{summary.spans} spans, "
+            f"{summary.spans} spans{suggested}, "
             f"{len(summary.skipped_files)} files skipped, {len(summary.refused)} refused"
         )
     if summary.stopped:
         print(f"kathode: {summary.stopped}; the counts above are what was stored", file=sys.stderr)
     return EXIT_OK if summary.ok else EXIT_REFUSED
+
+
+def import_options(args: argparse.Namespace) -> ImportOptions:
+    """The typed options of parsed ``import`` arguments; ``ValueError`` for bad values."""
+    from core.formats import ReadOptions
+    from storage.import_prepare import ImportOptions
+
+    meta_columns = None
+    if args.meta_columns is not None:
+        meta_columns = tuple(name.strip() for name in args.meta_columns.split(",") if name.strip())
+    label_map: dict[str, str | None] = {}
+    for pair in (args.label_map or "").split(","):
+        if not pair.strip():
+            continue
+        source, equals, target = pair.partition("=")
+        if not equals or not source.strip():
+            raise ValueError(
+                f"--label-map takes FROM=TO pairs such as PER=PERSON,OTH=, not {pair!r}"
+            )
+        label_map[source.strip()] = target.strip() or None
+    return ImportOptions(
+        read=ReadOptions(text_column=args.text_column, meta_columns=meta_columns),
+        label_map=label_map,
+        as_suggestions=args.as_suggestions,
+    )
 
 
 def cmd_suggest_project(args: argparse.Namespace) -> int:

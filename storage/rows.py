@@ -46,8 +46,17 @@ class NewDocument:
     """A document about to be stored, with its tokens already made."""
 
     text: str
-    tokens: list[Token]
+    tokens: Sequence[Token]
     tokenizer_version: str
     language: str
     source: str = ""
     meta: dict[str, Any] | None = None
+    # The tokens already packed (import workers send these: far cheaper to pickle than
+    # Token objects); when given, ``tokens`` is not read.
+    packed_tokens: list[int] | None = None
+
+    def token_offsets(self) -> list[int]:
+        """The tokens as stored: the flat ``[start, end, ws, …]`` list."""
+        if self.packed_tokens is not None:
+            return self.packed_tokens
+        return pack_tokens(self.tokens)
