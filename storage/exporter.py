@@ -1,5 +1,5 @@
 """Export orchestration: annotations out of the project as JSONL (Prodigy or doccano shape),
-``.spacy`` or CoNLL, streamed page by page and written atomically.
+``.spacy``, CoNLL or Label Studio tasks, streamed page by page and written atomically.
 
 Annotations that pass the filters are read in pages ordered by annotation id (keyset paging
 with Core selects: a page of annotations with their documents, then that page's spans), so
@@ -25,10 +25,11 @@ from sqlalchemy.orm import Session
 from core.documents import Status
 from core.exports import FORMATS, Format
 from core.exports.doccano import doccano_line
+from core.exports.label_studio import label_studio_item
 from core.exports.prodigy import prodigy_line
 from core.exports.record import ExportRecord, ExportWriter, Written
 from core.exports.split import dev_documents
-from core.exports.writers import ConllWriter, LinesWriter
+from core.exports.writers import ConllWriter, JsonArrayWriter, LinesWriter
 from core.spans import Span
 from storage import models as m
 from storage.repository import ProjectRepository
@@ -358,6 +359,8 @@ def _open_writer(
     out.parent.mkdir(parents=True, exist_ok=True)
     if options.format == "conll":
         return ConllWriter(out, sentences=options.sentences)
+    if options.format == "label-studio":
+        return JsonArrayWriter(out, label_studio_item)
     return LinesWriter(out, prodigy_line if options.format == "jsonl" else doccano_line)
 
 

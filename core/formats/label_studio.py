@@ -3,7 +3,8 @@
 A task is ``{"data": {"text": …, …}, "annotations": [...], "predictions": [...]}``. Each
 annotation becomes one record of its author: ``completed_by`` (an id, an email, or an object
 with ``email``/``id``) becomes the annotator (the email, else ``label-studio-user-<id>``); a
-cancelled one (``was_cancelled``) is a skipped version, any other an accepted one. Each
+cancelled one (``was_cancelled``) is a skipped version, any other an accepted one, unless the
+``kathode_status`` that Kathode's export writes says otherwise. Each
 prediction becomes cached suggestions of the source ``label-studio:<model_version>``, never
 anyone's annotation. Only ``labels`` results on the text are read (choices, relations and
 text areas are no spans). Offsets are checked against each result's ``text``; Label Studio
@@ -31,6 +32,11 @@ from core.spans import MANUAL_SOURCE, Span
 from core.text_rules import InvalidNameError, check_annotator_name
 
 SOURCE_PREFIX = "label-studio"
+_STATUS_ANSWERS: dict[str, Answer] = {
+    "accepted": "accept",
+    "rejected": "reject",
+    "skipped": "ignore",
+}
 
 
 def is_label_studio(record: Mapping[str, Any]) -> bool:
@@ -63,7 +69,10 @@ def label_studio_records(
         where = f"annotations[{index}]"
         if not isinstance(annotation, dict):
             raise InvalidRecord(f"{where}: expected an object, got {json_type(annotation)}")
-        answer: Answer | None = "ignore" if annotation.get("was_cancelled") is True else None
+        status = annotation.get("kathode_status")  # written by Kathode's own export
+        answer: Answer | None = _STATUS_ANSWERS.get(status) if isinstance(status, str) else None
+        if answer is None and annotation.get("was_cancelled") is True:
+            answer = "ignore"
         records.append(
             ImportRecord(
                 text=text,
@@ -75,6 +84,7 @@ def label_studio_records(
                 ),
                 annotator=_annotator(where, annotation.get("completed_by")),
                 answer=answer,
+                unanswered=status == "open",
             )
         )
     if not records:

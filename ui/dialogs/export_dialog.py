@@ -49,12 +49,14 @@ FORMAT_NAMES: dict[Format, str] = {
     "doccano": "JSONL (doccano)",
     "spacy": "spaCy (train.spacy and dev.spacy in a folder)",
     "conll": "CoNLL (IOB2)",
+    "label-studio": "Label Studio (JSON tasks)",
 }
 _SUFFIXES: dict[Format, str] = {
     "jsonl": ".jsonl",
     "doccano": ".doccano.jsonl",
     "spacy": "-spacy",
     "conll": ".conll",
+    "label-studio": ".label-studio.json",
 }
 _ALL = "__all__"
 _GOLD = "__gold__"
