@@ -75,13 +75,17 @@ def prepare_files(paths: Sequence[Path], options: ImportOptions) -> list[list[Ou
 
 
 def prepare_items(
-    items: Iterable[ImportRecord | RecordError | str], options: ImportOptions
+    items: Iterable[ImportRecord | RecordError | Outcome], options: ImportOptions
 ) -> list[Outcome]:
-    """Prepare records in order; errors (as read) pass through as their message."""
+    """Prepare records in order; errors (as read) pass through as their message, and
+    outcomes prepared already as they are."""
     outcomes: list[Outcome] = []
     for item in items:
         if isinstance(item, RecordError | str):
             outcomes.append(str(item))
+            continue
+        if isinstance(item, Prepared):
+            outcomes.append(item)
             continue
         try:
             outcomes.append(prepare(item, options))

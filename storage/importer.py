@@ -213,8 +213,15 @@ def _tasks(paths: Iterable[Path], options: ImportOptions) -> Iterator[_Task]:
         chunk: list[Any] = []
         chars = 0
         for record in read_file(item, options.limits, options.read):
-            chunk.append(record if isinstance(record, ImportRecord) else str(record))
-            chars += len(record.text) if isinstance(record, ImportRecord) else 0
+            if not isinstance(record, ImportRecord):
+                chunk.append(str(record))
+            elif record.tokens is not None:
+                # It needs no tokenizer, and its Token objects would cost more to send to
+                # a worker than preparing it here does.
+                chunk.extend(prepare_items([record], options))
+            else:
+                chunk.append(record)
+                chars += len(record.text)
             if len(chunk) >= CHUNK_RECORDS or chars >= CHUNK_CHARS:
                 yield ("records", chunk)
                 chunk, chars = [], 0
@@ -228,6 +235,8 @@ def _submit(pool: PreparePool, task: _Task, options: ImportOptions) -> Future[An
     if not isinstance(task, tuple):
         return None
     kind, items = task
+    if kind == "records" and not any(isinstance(item, ImportRecord) for item in items):
+        return None  # all prepared (or refused) already
     if kind == "files":
         return pool.submit(prepare_files, items, options)
     return pool.submit(prepare_items, items, options)
@@ -248,8 +257,10 @@ def _run(task: _Task, options: ImportOptions) -> Iterator[_Unit]:
 
 def _finish(task: _Task, future: Future[Any] | None) -> Iterator[_Unit]:
     if future is None:
-        assert not isinstance(task, tuple)
-        yield task
+        if isinstance(task, tuple):  # records prepared here already
+            yield task[1]
+        else:
+            yield task
         return
     kind, _ = task  # type: ignore[misc]
     result = future.result()
