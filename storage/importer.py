@@ -16,6 +16,7 @@ import logging
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -159,6 +160,10 @@ def import_paths(
         # Every later batch would fail the same way: stop with one message; what was
         # stored before stays stored (each batch is its own transaction).
         summary.stopped = f"import stopped: {exc}"
+    except BrokenProcessPool as exc:
+        summary.stopped = (
+            f"import stopped: a worker process ended unexpectedly ({exc}); try --jobs 1"
+        )
     finally:
         if own_pool is not None:
             own_pool.close()

@@ -174,3 +174,20 @@ def test_import_parallel_memory_stays_bounded(
     # (plus the chunk being filled) have been read.
     for k, seen in enumerate(stored_when[:-1], start=1):
         assert seen <= 50 * k + 2 * 2 * 10 + 10, (k, seen)
+
+
+def test_import_parallel_dead_worker_stops_with_one_message(tmp_path: Path) -> None:
+    import os
+    import signal
+
+    path = write(
+        tmp_path / "a.jsonl",
+        "".join(json.dumps({"text": f"Zeile {n} mit CATL."}) + "\n" for n in range(50)),
+    )
+    with PreparePool(2) as pool:
+        pid = pool.submit(os.getpid).result()
+        os.kill(pid, signal.SIGKILL)
+        with ProjectRepository.open(tmp_path / "p.kathode") as repo:
+            summary = import_paths(repo, [path], pool=pool)
+    assert summary.stopped is not None and "worker process ended unexpectedly" in summary.stopped
+    assert not summary.ok
