@@ -13,14 +13,17 @@ import logging
 import multiprocessing
 import os
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
+from pathlib import Path
 from typing import Any, TypeVar
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 _PRELOAD = ["storage.import_preload"]
+_WATCH_SECONDS = 0.5
 
 
 def default_jobs() -> int:
@@ -39,6 +42,34 @@ def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("spawn")
 
 
+def _watch_importer(importer: int) -> None:
+    """Run in each worker as it starts: end it when the importing process is gone (killed:
+    a worker holds its fork server open, so neither would ever end), instead of waiting
+    forever for work that cannot come."""
+
+    def watch() -> None:
+        while _running(importer):
+            time.sleep(_WATCH_SECONDS)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="importer-watch", daemon=True).start()
+
+
+def _running(pid: int) -> bool:
+    """Whether the process is there and not a zombie waiting to be reaped."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True  # no /proc: the signal test is all there is
+    return stat.rsplit(")", 1)[-1].split()[0] != "Z"
+
+
 def _warm() -> int:
     """Run in a worker: make sure the tokenizers are built (a spawned worker builds them)."""
     import storage.import_preload  # noqa: F401
@@ -51,7 +82,12 @@ class PreparePool:
 
     def __init__(self, jobs: int | None = None) -> None:
         self.jobs = max(1, jobs or default_jobs())
-        self._executor = ProcessPoolExecutor(self.jobs, mp_context=_context())
+        self._executor = ProcessPoolExecutor(
+            self.jobs,
+            mp_context=_context(),
+            initializer=_watch_importer,
+            initargs=(os.getpid(),),
+        )
         self._starting: threading.Thread | None = None
 
     def start(self) -> PreparePool:

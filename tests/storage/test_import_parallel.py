@@ -191,3 +191,42 @@ def test_import_parallel_dead_worker_stops_with_one_message(tmp_path: Path) -> N
             summary = import_paths(repo, [path], pool=pool)
     assert summary.stopped is not None and "worker process ended unexpectedly" in summary.stopped
     assert not summary.ok
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc (Linux)")
+def test_import_parallel_workers_end_when_the_importer_is_killed(tmp_path: Path) -> None:
+    """SIGKILL the importing process: its worker processes end too, none is left behind."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    code = (
+        f"import sys, os, time; sys.path.insert(0, {str(Path(__file__).resolve().parents[2])!r})\n"
+        "from storage.import_pool import PreparePool\n"
+        "pool = PreparePool(2)\n"
+        "pids = [pool.submit(os.getpid).result() for _ in range(4)]\n"
+        "print(' '.join(map(str, sorted(set(pids)))), flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    assert child.stdout is not None
+    pids = [int(pid) for pid in child.stdout.readline().split()]
+    assert pids
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait()
+    child.stdout.close()
+
+    def alive(pid: int) -> bool:
+        """Running, not a zombie left for whoever adopted it to reap."""
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (FileNotFoundError, ProcessLookupError):
+            return False
+        return state != "Z"
+
+    deadline = time.monotonic() + 20
+    while any(alive(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(alive(pid) for pid in pids)
