@@ -52,7 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument(
         "--jobs",
         type=int,
-        help="worker processes that read and tokenize (default: all cores; 1: no workers)",
+        help="worker processes that read and tokenize (default: all cores, or none for an "
+        "input under 2 MB; 1: no workers)",
     )
     imp.add_argument(
         "--text-column", help=".csv/.tsv: the column holding the text (.csv default: text)"
@@ -315,15 +316,15 @@ def _open_or_offer_backup(project: str) -> ProjectRepository | None:
 
 def cmd_import(args: argparse.Namespace) -> int:
     # Workers start first, in the background: they import spaCy while this process imports
-    # SQLAlchemy and opens the project. This process never imports spaCy.
-    from storage.import_pool import PreparePool, default_jobs
+    # SQLAlchemy and opens the project; with workers, this process never imports spaCy.
+    from storage.import_pool import PreparePool, jobs_for
 
     try:
         options = import_options(args)
     except ValueError as exc:
         print(f"kathode: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    jobs = default_jobs() if args.jobs is None else args.jobs
+    jobs = jobs_for(args.files, args.jobs)
     if jobs < 1:
         print(f"kathode: --jobs must be at least 1, not {jobs}", file=sys.stderr)
         return EXIT_USAGE

@@ -14,7 +14,7 @@ import multiprocessing
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 _PRELOAD = ["storage.import_preload"]
 _WATCH_SECONDS = 0.5
+SMALL_INPUT_BYTES = 2_000_000
 
 
 def default_jobs() -> int:
@@ -32,6 +33,25 @@ def default_jobs() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux
         return max(1, os.cpu_count() or 1)
+
+
+def jobs_for(paths: Iterable[Path], jobs: int | None = None) -> int:
+    """``jobs`` if given; else all cores, unless the input is smaller than
+    ``SMALL_INPUT_BYTES``: starting the workers (a process that imports spaCy) costs more
+    than tokenizing a few hundred kilobytes here."""
+    if jobs is not None:
+        return jobs
+    size = 0
+    for path in paths:
+        files = path.rglob("*") if path.is_dir() else [path]
+        for file in files:
+            try:
+                size += file.stat().st_size if file.is_file() else 0
+            except OSError:
+                continue
+            if size >= SMALL_INPUT_BYTES:
+                return default_jobs()
+    return 1
 
 
 def _context() -> multiprocessing.context.BaseContext:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QApplication, QFileDialog
 
-from storage.import_pool import default_jobs
+from storage.import_pool import jobs_for
 from storage.importer import ImportSummary, import_paths
 from storage.repository import ProjectRepository
 from ui.annotate.main_window import MainWindow
@@ -47,9 +47,9 @@ class ImportJob(QRunnable):
 
     def run(self) -> None:
         try:
-            # Reading and tokenizing run in worker processes: spaCy stays out of the app.
+            # Reading and tokenizing run in worker processes for all but small inputs.
             summary = import_paths(
-                self.repo, self.paths, annotator=self.annotator, jobs=default_jobs()
+                self.repo, self.paths, annotator=self.annotator, jobs=jobs_for(self.paths)
             )
         except Exception as exc:  # reported in the window, never a crash
             log.exception("import failed")

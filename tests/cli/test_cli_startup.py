@@ -50,14 +50,17 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     source = folder / "in.jsonl"
     source.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     path = folder / "p.kathode"
-    for annotator in ("ana", "ben"):
+    for annotator, jobs in (("ana", "2"), ("ben", "1")):
         loaded = loaded_by(
-            "import", str(source), "--project", str(path), "--annotator", annotator, home=folder
-        )
-        assert "spacy" not in loaded and "nlp.tokenizer" not in loaded  # the workers tokenize
+            "import", str(source), "--project", str(path), "--annotator", annotator,
+            "--jobs", jobs, home=folder,
+        )  # fmt: skip
         assert "storage.exporter" not in loaded
-        if annotator == "ana":
+        if jobs == "2":
+            assert "spacy" not in loaded  # the workers tokenize
             assert "alembic" not in loaded  # a new project is created at head, not migrated
+        else:
+            assert "spacy" in loaded  # a small input is tokenized here
     return path
 
 

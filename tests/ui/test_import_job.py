@@ -1,20 +1,23 @@
-"""The window's import runs on a worker thread and reads and tokenizes in worker processes;
-the documents arrive in the queue as with a serial import."""
+"""The window's import runs on a worker thread and, for all but small inputs, reads and
+tokenizes in worker processes; the documents arrive in the queue."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
+import pytest
 from pytestqt.qtbot import QtBot
 
+from storage import import_pool
 from tests.ui.conftest import OpenWindow
 from ui.project_actions import ProjectActions
 
 
 def test_import_job_stores_files_and_reports(
-    open_window: OpenWindow, qtbot: QtBot, tmp_path: Path
+    open_window: OpenWindow, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(import_pool, "SMALL_INPUT_BYTES", 0)  # workers even for this input
     repo, window = open_window(tmp_path / "p.kathode")
     source = tmp_path / "in.jsonl"
     records = [
