@@ -2,7 +2,8 @@
 
 uv run main.py                                   the app, on the demo project
 uv run main.py --project PATH_OR_URL             the app, on a project
-uv run main.py import FILES... --project P [--annotator NAME]
+uv run main.py import FILES... --project P [--annotator NAME] [--jobs N] [--label-map A=B,…]
+                 [--text-column NAME] [--meta-columns A,B] [--as-suggestions SOURCE]
 uv run main.py stats --project P [--json]
 uv run main.py train --project P [--lang de|en] [--json] …   a project model
 uv run main.py team init|add|list|status --project URL …      a team project
@@ -23,6 +24,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from storage.exporter import ExportOptions
+    from storage.import_pool import PreparePool
+    from storage.import_prepare import ImportOptions
     from storage.repository import ProjectRepository
 
 log = logging.getLogger("kathode")
@@ -45,6 +49,27 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--project", required=True, help="project file or URL")
     imp.add_argument("--annotator", help="annotator for records that name none")
     imp.add_argument("--json", action="store_true", help="print the summary as JSON")
+    imp.add_argument(
+        "--jobs",
+        type=int,
+        help="worker processes that read and tokenize (default: all cores, or none for an "
+        "input under 2 MB; 1: no workers)",
+    )
+    imp.add_argument(
+        "--text-column", help=".csv/.tsv: the column holding the text (.csv default: text)"
+    )
+    imp.add_argument(
+        "--meta-columns", help=".csv/.tsv: columns kept as meta, comma-separated (default: all)"
+    )
+    imp.add_argument(
+        "--label-map",
+        help="rename labels, e.g. PER=PERSON,OTH= (an empty target drops the label's spans)",
+    )
+    imp.add_argument(
+        "--as-suggestions",
+        metavar="SOURCE",
+        help="store the files' spans as cached suggestions of SOURCE, not as annotations",
+    )
 
     sug = commands.add_parser(
         "suggest", help="pre-annotate a project, or print suggestions for a file as JSON"
@@ -67,8 +92,6 @@ def build_parser() -> argparse.ArgumentParser:
         help="language of --input texts (default: detected per text)",
     )
     sug.add_argument("--json", action="store_true", help="with --input: JSON lines (the default)")
-
-    from storage.exporter import add_export_arguments
 
     exp = commands.add_parser("export", help="export annotations as training data")
     exp.add_argument("--project", required=True, help="project file or URL")
@@ -114,9 +137,64 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def add_export_arguments(parser: argparse.ArgumentParser) -> None:
+    """The ``export`` command's options (``--project`` is the caller's)."""
+    from core.exports import FORMATS
+
+    parser.add_argument("--format", required=True, choices=FORMATS, help="output format")
+    parser.add_argument("--out", required=True, type=Path, help="output file (for spacy: a folder)")
+    parser.add_argument(
+        "--status",
+        action="append",
+        metavar="STATUS",
+        help="accepted (default), rejected, skipped or open; repeat or comma-separate",
+    )
+    who = parser.add_mutually_exclusive_group()
+    who.add_argument("--annotator", help="only this annotator's versions")
+    who.add_argument("--gold", action="store_true", help="the reviewed gold versions")
+    parser.add_argument("--labels", help="only spans of these labels, comma-separated")
+    parser.add_argument(
+        "--dev-fraction", type=float, default=0.2, help="spacy: share of documents in dev"
+    )
+    parser.add_argument("--seed", type=int, default=0, help="spacy: seed of the split")
+    parser.add_argument(
+        "--sentences", action="store_true", help="conll: a blank line between sentences"
+    )
+
+
+def export_options(args: argparse.Namespace) -> ExportOptions:
+    """The typed options of parsed ``export`` arguments; ``ExportError`` for bad values."""
+    from core.documents import Status
+    from storage.exporter import ExportError, ExportOptions
+
+    statuses = []
+    for value in args.status or ["accepted"]:
+        for name in (part.strip() for part in value.split(",")):
+            try:
+                statuses.append(Status(name))
+            except ValueError:
+                raise ExportError(
+                    f"unknown status {name!r}; statuses are {', '.join(Status)}"
+                ) from None
+    labels = None
+    if args.labels is not None:
+        labels = frozenset(label.strip() for label in args.labels.split(",") if label.strip())
+    return ExportOptions(
+        format=args.format,
+        out=args.out,
+        statuses=tuple(statuses),
+        annotator=args.annotator,
+        gold=args.gold,
+        labels=labels,
+        dev_fraction=args.dev_fraction,
+        seed=args.seed,
+        sentences=args.sentences,
+    )
+
+
 def add_team_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """``team``, ``assign`` and ``next``: who annotates what in a team project."""
-    from storage.document_scores import QUEUE_ORDERS
+    from core.documents import QUEUE_ORDERS
 
     team = commands.add_parser("team", help="a team project: roles, logins, overlap, progress")
     team_commands = team.add_subparsers(dest="team_command", metavar="TEAM_COMMAND")
@@ -214,6 +292,29 @@ def cmd_app(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    # Workers start first, in the background: they import spaCy while this process imports
+    # SQLAlchemy and opens the project; with workers, this process never imports spaCy.
+    from storage.import_pool import PreparePool, jobs_for
+
+    try:
+        options = import_options(args)
+    except ValueError as exc:
+        print(f"kathode: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    jobs = jobs_for(args.files, args.jobs)
+    if jobs < 1:
+        print(f"kathode: --jobs must be at least 1, not {jobs}", file=sys.stderr)
+        return EXIT_USAGE
+    pool = PreparePool(jobs).start() if jobs > 1 else None
+    try:
+        return _import_with(args, options, pool)
+    finally:
+        if pool is not None:
+            pool.close()
+
+
+def _import_with(args: argparse.Namespace, options: ImportOptions, pool: PreparePool | None) -> int:
+    from core.text_rules import InvalidNameError
     from storage.importer import ImportSummary, import_paths
     from storage.repository import ProjectRepository
 
@@ -225,11 +326,16 @@ def cmd_import(args: argparse.Namespace) -> int:
             flush=True,
         )
 
-    from core.text_rules import InvalidNameError
-
     with ProjectRepository.open(args.project) as repo:
         try:
-            summary = import_paths(repo, args.files, annotator=args.annotator, progress=progress)
+            summary = import_paths(
+                repo,
+                args.files,
+                annotator=args.annotator,
+                options=options,
+                progress=progress,
+                pool=pool,
+            )
         except InvalidNameError as exc:
             print(f"kathode: --annotator: {exc}", file=sys.stderr)
             return EXIT_USAGE
@@ -243,15 +349,41 @@ def cmd_import(args: argparse.Namespace) -> int:
             print(f"note: {line}")
         for line in summary.refused:
             print(f"refused: {line}")
+        suggested = f", {summary.suggestions} suggestions" if summary.suggestions else ""
         print(
             f"{summary.documents_added} documents added, {summary.duplicates} duplicates, "
             f"{summary.annotations} annotations ({summary.merged} merged into existing ones), "
-            f"{summary.spans} spans, "
+            f"{summary.spans} spans{suggested}, "
             f"{len(summary.skipped_files)} files skipped, {len(summary.refused)} refused"
         )
     if summary.stopped:
         print(f"kathode: {summary.stopped}; the counts above are what was stored", file=sys.stderr)
     return EXIT_OK if summary.ok else EXIT_REFUSED
+
+
+def import_options(args: argparse.Namespace) -> ImportOptions:
+    """The typed options of parsed ``import`` arguments; ``ValueError`` for bad values."""
+    from core.formats import ReadOptions
+    from storage.import_prepare import ImportOptions
+
+    meta_columns = None
+    if args.meta_columns is not None:
+        meta_columns = tuple(name.strip() for name in args.meta_columns.split(",") if name.strip())
+    label_map: dict[str, str | None] = {}
+    for pair in (args.label_map or "").split(","):
+        if not pair.strip():
+            continue
+        source, equals, target = pair.partition("=")
+        if not equals or not source.strip():
+            raise ValueError(
+                f"--label-map takes FROM=TO pairs such as PER=PERSON,OTH=, not {pair!r}"
+            )
+        label_map[source.strip()] = target.strip() or None
+    return ImportOptions(
+        read=ReadOptions(text_column=args.text_column, meta_columns=meta_columns),
+        label_map=label_map,
+        as_suggestions=args.as_suggestions,
+    )
 
 
 def cmd_suggest_project(args: argparse.Namespace) -> int:
@@ -390,11 +522,11 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from storage.exporter import ExportError, export_project, options_from_args
+    from storage.exporter import ExportError, export_project
     from storage.repository import ProjectRepository
 
     try:
-        options = options_from_args(args)
+        options = export_options(args)
         with ProjectRepository.open(args.project) as repo:
             summary = export_project(repo, options)
     except ExportError as exc:

@@ -10,10 +10,19 @@ Each measurement runs in its own process so that its peak RSS is its own:
 * ``floor``: read the same files with the least parsing that yields the same texts (front
   matter cut off, the TSV read with ``csv``), then one ``executemany`` into a one-table file;
 * ``floor-tokens``: the floor plus spaCy's blank tokenizer on every text and the token
-  offsets stored as JSON — the least any importer that keeps tokens must do.
+  offsets stored as JSON — the least any importer that keeps tokens must do (one core);
+* ``cli-import``: what a user waits for — ``main.py import`` in a new process (all cores) of
+  the spans file: the same 24,168 documents as doccano-shaped JSONL with their 29,076 spans,
+  written by Kathode's own readers (the posts with an empty label list);
+* ``cli-one``: ``main.py import`` of a one-record file into a new project;
+* ``cli-stats``: ``main.py stats`` on the project ``cli-import`` made (24k documents).
 
-Last stdout line: one JSON object with docs_per_s, floor_docs_per_s, ratio,
-floor_tokens_docs_per_s, ratio_tokens, peak_rss_mb, peak_rss_half_mb.
+The kathode measurements use all cores (``--jobs`` default); the floors use one. Every
+measured process runs with Python's bytecode cache (warmed first), as a user's does, even
+where the shell sets PYTHONDONTWRITEBYTECODE.
+It prints its set-up (cores, load average, Python) first, on stderr. Last stdout line: one
+JSON object with docs_per_s, floor_docs_per_s, ratio, floor_tokens_docs_per_s, ratio_tokens,
+peak_rss_mb, peak_rss_half_mb, cli_import_s, cli_one_record_s, cli_stats_s, cpus, load_1min.
 Usage: ``uv run python benchmarks/bench_import.py``.
 """
 
@@ -21,6 +30,8 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import platform
 import resource
 import sqlite3
 import subprocess
@@ -41,12 +52,13 @@ def peak_rss_mb() -> float:
 
 def run_kathode(sentences: Path, out: Path) -> dict[str, float]:
     sys.path.insert(0, str(ROOT))
+    from storage.import_pool import default_jobs
     from storage.importer import import_paths
     from storage.repository import ProjectRepository
 
     start = time.perf_counter()
     with ProjectRepository.open(out) as repo:
-        summary = import_paths(repo, [POSTS, sentences])
+        summary = import_paths(repo, [POSTS, sentences], jobs=default_jobs())
     seconds = time.perf_counter() - start
     docs = summary.documents_added + summary.duplicates
     return {
@@ -109,6 +121,45 @@ def run_floor_tokens(sentences: Path, out: Path) -> dict[str, float]:
     return {"docs": len(records), "seconds": seconds, "peak_rss_mb": peak_rss_mb()}
 
 
+def write_spans_file(sentences: Path, out: Path) -> tuple[int, int]:
+    """The posts and sentences as doccano JSONL with their spans, read by Kathode's readers
+    (so the texts and offsets are exactly what an import of the originals stores)."""
+    sys.path.insert(0, str(ROOT))
+    from core.formats import read_file
+    from core.records import ImportRecord
+
+    docs = spans = 0
+    with out.open("w", encoding="utf-8") as handle:
+        for path in [*sorted(POSTS.glob("*.md")), sentences]:
+            for record in read_file(path):
+                if not isinstance(record, ImportRecord):
+                    continue
+                labels = [[s.start, s.end, s.label] for s in record.spans or ()]
+                handle.write(json.dumps({"text": record.text, "label": labels}) + "\n")
+                docs, spans = docs + 1, spans + len(labels)
+    return docs, spans
+
+
+# A user's Python caches compiled modules (.pyc); a shell with PYTHONDONTWRITEBYTECODE set
+# recompiles spaCy and SQLAlchemy in every new process (about 2 s here). The measurements run
+# as a user's would: with the cache, warmed by one run first.
+USER_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
+def cli(*args: str) -> float:
+    """Wall seconds of one ``main.py`` command in a new process, as a user runs it."""
+    start = time.perf_counter()
+    subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), *args],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+        env=USER_ENV,
+    )
+    return time.perf_counter() - start
+
+
 def measure(kind: str, sentences: Path, workdir: Path) -> dict[str, float]:
     out = workdir / f"{kind}-{time.monotonic_ns()}.sqlite"
     done = subprocess.run(
@@ -116,6 +167,7 @@ def measure(kind: str, sentences: Path, workdir: Path) -> dict[str, float]:
         capture_output=True,
         text=True,
         check=True,
+        env=USER_ENV,
     )
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -129,8 +181,20 @@ def main() -> None:
         return
     if not SENTENCES.exists() or not POSTS.exists():
         sys.exit(f"benchmark data not found under {DATA} (../shared/data is needed)")
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    load = os.getloadavg()[0]
+    print(
+        f"set-up: {cpus} cores, load average {os.getloadavg()}, Python "
+        f"{platform.python_version()}, {platform.platform()}; bytecode cache on for the "
+        f"measured processes (PYTHONDONTWRITEBYTECODE was "
+        f"{'set' if 'PYTHONDONTWRITEBYTECODE' in os.environ else 'not set'} here)",
+        file=sys.stderr,
+    )
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
+        warm = workdir / "warm.txt"
+        warm.write_text("CATL baut ein Werk.", encoding="utf-8")
+        cli("import", str(warm), "--project", str(workdir / "warm0.kathode"))  # the .pyc files
         half = workdir / "train-half.tsv"
         lines = SENTENCES.read_text(encoding="utf-8").splitlines(keepends=True)
         half.write_text("".join(lines[: 1 + (len(lines) - 1) // 2]), encoding="utf-8")
@@ -142,6 +206,18 @@ def main() -> None:
         print(f"kathode: {kathode}", file=sys.stderr)
         kathode_half = measure("kathode", half, workdir)
         print(f"kathode, half the sentences: {kathode_half}", file=sys.stderr)
+        spans_file = workdir / "spans.jsonl"
+        docs, spans = write_spans_file(SENTENCES, spans_file)
+        project = workdir / "cli.kathode"
+        cli_import = cli("import", str(spans_file), "--project", str(project))
+        print(f"cli import of {docs} documents, {spans} spans: {cli_import:.2f} s", file=sys.stderr)
+        one = workdir / "one.jsonl"
+        one.write_text(json.dumps({"text": "CATL baut ein Werk in Arnstadt."}) + "\n")
+        cli("import", str(one), "--project", str(workdir / "warm.kathode"))  # writes the .pyc
+        cli_one = cli("import", str(one), "--project", str(workdir / "one.kathode"))
+        print(f"cli import of one record into a new project: {cli_one:.2f} s", file=sys.stderr)
+        cli_stats = cli("stats", "--project", str(project))
+        print(f"cli stats on the {docs}-document project: {cli_stats:.2f} s", file=sys.stderr)
     docs_per_s = kathode["docs"] / kathode["seconds"]
     floor_per_s = floor["docs"] / floor["seconds"]
     print(
@@ -157,6 +233,11 @@ def main() -> None:
                 ),
                 "peak_rss_mb": round(kathode["peak_rss_mb"], 1),
                 "peak_rss_half_mb": round(kathode_half["peak_rss_mb"], 1),
+                "cli_import_s": round(cli_import, 2),
+                "cli_one_record_s": round(cli_one, 2),
+                "cli_stats_s": round(cli_stats, 2),
+                "cpus": cpus,
+                "load_1min": round(load, 2),
             }
         )
     )

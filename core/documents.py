@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal, get_args
 
 from core.spans import Span, Token
 
@@ -18,6 +18,10 @@ class Status(StrEnum):
     REJECTED = "rejected"
     SKIPPED = "skipped"
 
+
+QueueOrder = Literal["in_order", "random", "informative"]
+QUEUE_ORDERS: tuple[str, ...] = get_args(QueueOrder)
+"""The queue's orders (``storage.document_scores`` orders by them)."""
 
 ANSWER_STATUS = {"accept": Status.ACCEPTED, "reject": Status.REJECTED, "ignore": Status.SKIPPED}
 STATUS_ANSWER = {status: answer for answer, status in ANSWER_STATUS.items()}

@@ -31,13 +31,30 @@ class ImportRecord:
     answer: Answer | None = None
     # A Prodigy task with spans but no answer: someone's work in progress, kept as ``open``.
     unanswered: bool = False
+    # Model predictions that came with the record, by source (``label-studio:<model>``):
+    # stored as cached suggestions of that source, never as anyone's annotation.
+    suggestions: dict[str, list[Span]] = field(default_factory=dict)
+    # True when ``line`` is the record's number in a JSON array rather than a line number.
+    numbered: bool = False
+
+    @property
+    def where(self) -> str:
+        """Where the record is, for messages: ``file:line`` or ``file: record n``."""
+        return (
+            f"{self.source}: record {self.line}" if self.numbered else f"{self.source}:{self.line}"
+        )
 
 
 class RecordError(Exception):
     """A file, or one record of it, that cannot be imported; names the file and the line."""
 
-    def __init__(self, path: Path | str, line: int | None, message: str) -> None:
-        where = f"{path}:{line}" if line is not None else str(path)
+    def __init__(
+        self, path: Path | str, line: int | None, message: str, *, numbered: bool = False
+    ) -> None:
+        if line is None:
+            where = str(path)
+        else:
+            where = f"{path}: record {line}" if numbered else f"{path}:{line}"
         super().__init__(f"{where}: {message}")
         self.path = str(path)
         self.line = line

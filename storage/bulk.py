@@ -8,18 +8,26 @@ retries it record by record, each in a savepoint, so that the bad record is refu
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from enum import Enum
+from typing import cast
 
-from sqlalchemy import insert, select, tuple_
+from sqlalchemy import Table, delete, insert, select, tuple_
 from sqlalchemy.orm import Session
 
 from core.documents import Status
 from core.spans import Span
 from storage import models as m
-from storage.rows import NewDocument, content_hash, pack_tokens, title_of
+from storage.rows import NewDocument, content_hash, title_of
+from storage.suggestion_cache import IMPORTED_VERSION
 from storage.upserts import insert_missing
+
+_DOCUMENT = cast(Table, m.DocumentRow.__table__)
+_ANNOTATION = cast(Table, m.AnnotationRow.__table__)
+_SPAN = cast(Table, m.SpanRow.__table__)
+_RUN = cast(Table, m.SuggestionRunRow.__table__)
+_SUGGESTION = cast(Table, m.SuggestionRow.__table__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +44,8 @@ class NewAnnotation:
 class ImportEntry:
     document: NewDocument
     annotation: NewAnnotation | None = None
+    # Cached suggestions that arrive with the document, by source (see ``store_batch``).
+    suggestions: Mapping[str, Sequence[Span]] = field(default_factory=dict)
 
 
 class AnnotationOutcome(Enum):
@@ -51,6 +61,7 @@ class ImportOutcome:
     added: bool
     annotation: AnnotationOutcome
     spans_added: int = 0
+    suggestions_added: int = 0
 
 
 def store_batch(s: Session, entries: Sequence[ImportEntry]) -> list[ImportOutcome]:
@@ -69,13 +80,12 @@ def store_batch(s: Session, entries: Sequence[ImportEntry]) -> list[ImportOutcom
             fresh.setdefault(digest, entry.document)
     if fresh:
         rows = [_document_values(digest, d) for digest, d in fresh.items()]
-        inserted = s.execute(
-            insert(m.DocumentRow).returning(
-                m.DocumentRow.content_hash, m.DocumentRow.id, sort_by_parameter_order=True
-            ),
-            rows,
+        # Core, not the ORM's bulk path, and no sort_by_parameter_order (rows come back by
+        # hash): SQLite then inserts a thousand rows in one statement instead of one by one.
+        inserted = s.connection().execute(
+            insert(_DOCUMENT).returning(_DOCUMENT.c.content_hash, _DOCUMENT.c.id), rows
         )
-        known.update(dict(inserted.all()))
+        known.update({digest: doc_id for digest, doc_id in inserted.all()})
     added_once: set[str] = set(fresh)
     document_ids = [known[h] for h in hashes]
     added = []
@@ -83,10 +93,87 @@ def store_batch(s: Session, entries: Sequence[ImportEntry]) -> list[ImportOutcom
         added.append(digest in added_once)
         added_once.discard(digest)
     outcomes = _store_annotations(s, entries, document_ids)
+    suggested = _store_suggestions(s, entries, document_ids)
     return [
-        ImportOutcome(doc_id, was_added, outcome, spans)
-        for doc_id, was_added, (outcome, spans) in zip(document_ids, added, outcomes, strict=True)
+        ImportOutcome(doc_id, was_added, outcome, spans, suggestions)
+        for doc_id, was_added, (outcome, spans), suggestions in zip(
+            document_ids, added, outcomes, suggested, strict=True
+        )
     ]
+
+
+def _store_suggestions(
+    s: Session, entries: Sequence[ImportEntry], document_ids: list[int]
+) -> list[int]:
+    """Store imported suggestions as cache runs of their source at ``IMPORTED_VERSION``;
+    per entry, how many suggestions it added. A source's run of a document gains the spans
+    it lacks (importing the same file twice adds nothing); a run of the same name left by a
+    suggester (another version) is replaced."""
+    wanted = {
+        (doc_id, source)
+        for doc_id, e in zip(document_ids, entries, strict=True)
+        for source in e.suggestions
+    }
+    if not wanted:
+        return [0] * len(entries)
+    run, row = m.SuggestionRunRow, m.SuggestionRow
+    runs: dict[tuple[int, str], int] = {}
+    stale: list[int] = []
+    for run_id, doc_id, source, version in s.execute(
+        select(run.id, run.document_id, run.suggester, run.version).where(
+            tuple_(run.document_id, run.suggester).in_(wanted)
+        )
+    ):
+        if version == IMPORTED_VERSION:
+            runs[(doc_id, source)] = run_id
+        else:
+            stale.append(run_id)
+    if stale:
+        s.execute(delete(run).where(run.id.in_(stale)))
+    have: set[tuple[int, int, int, str]] = set()
+    if runs:
+        have = {
+            (run_id, start, end, label)
+            for run_id, start, end, label in s.execute(
+                select(row.run_id, row.start, row.end, row.label).where(
+                    row.run_id.in_(runs.values())
+                )
+            )
+        }
+    fresh = [key for key in sorted(wanted) if key not in runs]
+    if fresh:
+        inserted = s.connection().execute(
+            insert(_RUN).returning(_RUN.c.document_id, _RUN.c.suggester, _RUN.c.id),
+            [
+                {"document_id": d, "suggester": source, "version": IMPORTED_VERSION}
+                for d, source in fresh
+            ],
+        )
+        runs.update({(d, source): run_id for d, source, run_id in inserted.all()})
+    rows: list[dict[str, object]] = []
+    added: list[int] = []
+    for doc_id, entry in zip(document_ids, entries, strict=True):
+        before = len(rows)
+        for source, spans in entry.suggestions.items():
+            run_id = runs[(doc_id, source)]
+            for span in spans:
+                key = (run_id, span.start, span.end, span.label)
+                if key in have:
+                    continue
+                have.add(key)
+                rows.append(
+                    {
+                        "run_id": run_id,
+                        "start": span.start,
+                        "end": span.end,
+                        "label": span.label,
+                        "source": span.source,
+                    }
+                )
+        added.append(len(rows) - before)
+    if rows:
+        s.connection().execute(insert(_SUGGESTION), rows)
+    return added
 
 
 def _document_values(digest: str, d: NewDocument) -> dict[str, object]:
@@ -98,7 +185,7 @@ def _document_values(digest: str, d: NewDocument) -> dict[str, object]:
         "source": d.source,
         "meta": meta,
         "language": d.language,
-        "tokens": pack_tokens(d.tokens),
+        "tokens": d.token_offsets(),
         "tokenizer_version": d.tokenizer_version,
         "created_at": m.utcnow(),
     }
@@ -166,11 +253,14 @@ def _store_annotations(
                 "updated_at": now,
             }
     if new_rows:
-        inserted = s.execute(
-            insert(m.AnnotationRow).returning(m.AnnotationRow.id, sort_by_parameter_order=True),
+        inserted = s.connection().execute(
+            insert(_ANNOTATION).returning(
+                _ANNOTATION.c.document_id, _ANNOTATION.c.annotator_id, _ANNOTATION.c.id
+            ),
             list(new_rows.values()),
         )
-        for key, (ann_id,) in zip(new_rows, inserted.all(), strict=True):
+        for doc_id, annotator_id, ann_id in inserted.all():
+            key = (doc_id, annotator_id)
             existing[key] = (ann_id, new_rows[key]["status"])  # type: ignore[assignment]
     merged_into = {existing[k][0] for k in keys if k not in new_rows}
     stored_spans: set[tuple[int, int, int, str]] = set()
@@ -217,5 +307,5 @@ def _store_annotations(
             )
         outcomes.append((kind, len(span_rows) - before))
     if span_rows:
-        s.execute(insert(m.SpanRow), span_rows)
+        s.connection().execute(insert(_SPAN), span_rows)
     return outcomes

@@ -4,15 +4,16 @@ informative first* (by the project model's uncertainty, :mod:`storage.training`)
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Literal, get_args
+from typing import Any
 
 from sqlalchemy import delete, func, insert, select
 
+from core.documents import QUEUE_ORDERS, QueueOrder
 from storage import models as m
 from storage.repository_base import RepositoryBase
 
-QueueOrder = Literal["in_order", "random", "informative"]
-QUEUE_ORDERS: tuple[str, ...] = get_args(QueueOrder)
+__all__ = ["QUEUE_ORDERS", "DocumentScores", "QueueOrder", "order_by"]
+
 # Knuth's multiplicative hash, modulo 2^31: a shuffle that is the same on every page and on
 # both backends (integer arithmetic only), and that does not move when documents are added.
 _SHUFFLE_FACTOR = 2654435761

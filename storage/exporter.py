@@ -1,5 +1,5 @@
 """Export orchestration: annotations out of the project as JSONL (Prodigy or doccano shape),
-``.spacy`` or CoNLL, streamed page by page and written atomically.
+``.spacy``, CoNLL or Label Studio tasks, streamed page by page and written atomically.
 
 Annotations that pass the filters are read in pages ordered by annotation id (keyset paging
 with Core selects: a page of annotations with their documents, then that page's spans), so
@@ -11,24 +11,25 @@ cancelled export leaves the old destination as it was. The formats are described
 
 from __future__ import annotations
 
-import argparse
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, func, select
 from sqlalchemy.orm import Session
 
 from core.documents import Status
+from core.exports import FORMATS, Format
 from core.exports.doccano import doccano_line
+from core.exports.label_studio import label_studio_item
 from core.exports.prodigy import prodigy_line
 from core.exports.record import ExportRecord, ExportWriter, Written
 from core.exports.split import dev_documents
-from core.exports.writers import ConllWriter, LinesWriter
+from core.exports.writers import ConllWriter, JsonArrayWriter, LinesWriter
 from core.notes import META_KEY as NOTE_META_KEY
 from core.spans import Span
 from storage import models as m
@@ -38,10 +39,10 @@ from storage.review import GOLD as GOLD_KIND
 from storage.review import PERSON as PERSON_KIND
 from storage.review import is_reserved_name
 
+__all__ = ["FORMATS", "ExportCancelled", "ExportError", "ExportOptions", "Format", "export_project"]
+
 log = logging.getLogger(__name__)
 
-Format = Literal["jsonl", "doccano", "spacy", "conll"]
-FORMATS: tuple[str, ...] = get_args(Format)
 PAGE_SIZE = 500
 NOTE_LIMIT = 20
 GOLD_MISSING = "no gold versions: the review feature has not been used"
@@ -375,6 +376,8 @@ def _open_writer(
     out.parent.mkdir(parents=True, exist_ok=True)
     if options.format == "conll":
         return ConllWriter(out, sentences=options.sentences)
+    if options.format == "label-studio":
+        return JsonArrayWriter(out, label_studio_item)
     return LinesWriter(out, prodigy_line if options.format == "jsonl" else doccano_line)
 
 
@@ -393,52 +396,7 @@ def _count(summary: ExportSummary, record: ExportRecord, written: Written) -> No
             )
 
 
-# -- command line ------------------------------------------------------------------------
-
-
-def add_export_arguments(parser: argparse.ArgumentParser) -> None:
-    """The ``export`` command's options (``--project`` is the caller's)."""
-    parser.add_argument("--format", required=True, choices=FORMATS, help="output format")
-    parser.add_argument("--out", required=True, type=Path, help="output file (for spacy: a folder)")
-    parser.add_argument(
-        "--status",
-        action="append",
-        metavar="STATUS",
-        help="accepted (default), rejected, skipped or open; repeat or comma-separate",
-    )
-    who = parser.add_mutually_exclusive_group()
-    who.add_argument("--annotator", help="only this annotator's versions")
-    who.add_argument("--gold", action="store_true", help="the reviewed gold versions")
-    parser.add_argument("--labels", help="only spans of these labels, comma-separated")
-    parser.add_argument(
-        "--dev-fraction", type=float, default=0.2, help="spacy: share of documents in dev"
-    )
-    parser.add_argument("--seed", type=int, default=0, help="spacy: seed of the split")
-    parser.add_argument(
-        "--sentences", action="store_true", help="conll: a blank line between sentences"
-    )
-
-
-def options_from_args(args: argparse.Namespace) -> ExportOptions:
-    """The options of parsed ``export`` arguments; :class:`ExportError` for bad values."""
-    statuses = [s.strip() for value in args.status or ["accepted"] for s in value.split(",")]
-    labels = None
-    if args.labels is not None:
-        labels = frozenset(label.strip() for label in args.labels.split(",") if label.strip())
-    return ExportOptions(
-        format=args.format,
-        out=args.out,
-        statuses=tuple(_status(s) for s in statuses),
-        annotator=args.annotator,
-        gold=args.gold,
-        labels=labels,
-        dev_fraction=args.dev_fraction,
-        seed=args.seed,
-        sentences=args.sentences,
-    )
-
-
-def _status(value: str) -> Status:
+def _status(value: Status | str) -> Status:
     try:
         return Status(value)
     except ValueError:

@@ -1,34 +1,60 @@
-"""Import orchestration: files and folders in, documents and annotations stored.
+"""Import orchestration: files and folders in, documents, annotations and suggestions stored.
 
-Readers in ``core.formats`` turn files into records; here each record gets its language and
-tokens (from the record, or from the project tokenizer), its spans are checked against those
-tokens, and records are stored in batches, one transaction per batch and a savepoint per
-record, so a bad record is refused alone and nothing is ever half-written.
+Readers in ``core.formats`` turn files into records; each record gets its language and tokens
+and its spans are checked against them (``storage.import_prepare``) — in worker processes
+when ``jobs`` > 1 (``storage.import_pool``) — and the records are stored here, in file
+order, in batches: one transaction per batch and a savepoint per record, so a bad record is
+refused alone and nothing is ever half-written. The parallel import gives exactly what the
+serial one gives: the same documents, tokens, spans, and the same summary in the same order.
+
+At most a few chunks are in flight, so memory stays flat whatever the input's size.
 """
 
 from __future__ import annotations
 
 import logging
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from core.documents import ANSWER_STATUS, Status
-from core.formats import SUPPORTED_SUFFIXES, Limits, read_file
-from core.records import ImportRecord, RecordError
-from core.spans import Span, Token
-from core.text_rules import check_annotator_name, nul_offset
-from core.tokens import split_at
+from core.formats import DOCUMENT_SUFFIXES, SUPPORTED_SUFFIXES, Limits, read_file
+from core.records import ImportRecord
+from core.text_rules import check_annotator_name
 from storage.bulk import AnnotationOutcome, ImportEntry, NewAnnotation
+from storage.import_pool import PreparePool
+from storage.import_prepare import (
+    RECORD_TOKENIZER,
+    ImportOptions,
+    Outcome,
+    Prepared,
+    prepare_files,
+    prepare_items,
+)
 from storage.repository import ProjectRepository, StorageFullError
 from storage.review import ReservedNameError, is_reserved_name
 from storage.rows import NewDocument
+
+__all__ = [
+    "RECORD_TOKENIZER",
+    "ImportOptions",
+    "ImportSummary",
+    "import_paths",
+]
 
 log = logging.getLogger(__name__)
 
 DEFAULT_ANNOTATOR = "imported"
 BATCH_SIZE = 1000
-RECORD_TOKENIZER = "record"
+# Records per task sent to a worker, and one-document files per task: large enough that
+# the pickling is a small share, small enough that a few in flight are little memory.
+CHUNK_RECORDS = 250
+CHUNK_FILES = 16
+CHUNK_CHARS = 1_000_000
 
 
 @dataclass
@@ -41,6 +67,7 @@ class ImportSummary:
     annotations: int = 0
     merged: int = 0
     spans: int = 0
+    suggestions: int = 0
     skipped_files: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -59,6 +86,7 @@ class ImportSummary:
             "annotations": self.annotations,
             "merged": self.merged,
             "spans": self.spans,
+            "suggestions": self.suggestions,
             "skipped_files": self.skipped_files,
             "refused": self.refused,
             "notes": self.notes,
@@ -66,14 +94,24 @@ class ImportSummary:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class _Prepared:
-    record: ImportRecord
-    document: NewDocument
+class _Skipped(str):
+    """A file skipped (not a supported type): a line of ``skipped_files``."""
 
 
-def expand_paths(paths: Iterable[Path], summary: ImportSummary) -> Iterator[Path]:
-    """Files to read: files as given, folders recursively in name order, others skipped."""
+class _Refused(str):
+    """A path refused before reading: a line of ``refused``."""
+
+
+class _FileStarted:
+    """A file begins: ``summary.files`` counts it where the serial import does."""
+
+
+_FILE_STARTED = _FileStarted()
+_Event = _Skipped | _Refused | _FileStarted
+_Unit = _Event | list[Outcome]
+
+
+def _expand(paths: Iterable[Path]) -> Iterator[Path | _Skipped | _Refused]:
     for path in paths:
         if path.is_dir():
             children = sorted(p for p in path.rglob("*") if p.is_file())
@@ -81,11 +119,11 @@ def expand_paths(paths: Iterable[Path], summary: ImportSummary) -> Iterator[Path
                 if child.suffix.lower() in SUPPORTED_SUFFIXES:
                     yield child
                 elif not child.name.startswith("."):
-                    summary.skipped_files.append(f"{child}: not a supported file type")
+                    yield _Skipped(f"{child}: not a supported file type")
         elif not path.exists():
-            summary.refused.append(f"{path}: no such file or folder")
+            yield _Refused(f"{path}: no such file or folder")
         elif path.suffix.lower() not in SUPPORTED_SUFFIXES:
-            summary.skipped_files.append(f"{path}: not a supported file type")
+            yield _Skipped(f"{path}: not a supported file type")
         else:
             yield path
 
@@ -96,161 +134,210 @@ def import_paths(
     *,
     annotator: str | None = None,
     limits: Limits | None = None,
+    options: ImportOptions | None = None,
     batch_size: int = BATCH_SIZE,
     progress: Callable[[ImportSummary], None] | None = None,
+    jobs: int = 1,
+    pool: PreparePool | None = None,
 ) -> ImportSummary:
     """Import files and folders into the project and say what happened.
 
-    Raises ``InvalidNameError`` (a ``ValueError``) for an unusable ``annotator`` name before
-    anything is read.
+    ``jobs`` > 1 reads and tokenizes in that many worker processes (or give a started
+    ``pool``); the result is the same as with one. Raises ``InvalidNameError`` (a
+    ``ValueError``) for an unusable ``annotator`` name before anything is read.
     """
     if annotator is not None:
         annotator = check_annotator_name(annotator)
+    options = options or ImportOptions()
+    if limits is not None:
+        options = ImportOptions(limits, options.read, options.label_map, options.as_suggestions)
     summary = ImportSummary()
+    own_pool = PreparePool(jobs).start() if pool is None and jobs > 1 else None
     try:
-        _import_into(repo, paths, annotator, limits or Limits(), batch_size, progress, summary)
+        units = _units(paths, options, pool or own_pool)
+        _import_into(repo, units, annotator, batch_size, progress, summary)
     except StorageFullError as exc:
         # Every later batch would fail the same way: stop with one message; what was
         # stored before stays stored (each batch is its own transaction).
         summary.stopped = f"import stopped: {exc}"
+    except BrokenProcessPool as exc:
+        summary.stopped = (
+            f"import stopped: a worker process ended unexpectedly ({exc}); try --jobs 1"
+        )
+    finally:
+        if own_pool is not None:
+            own_pool.close()
     if progress:
         progress(summary)
     return summary
 
 
+def _units(
+    paths: Iterable[Path], options: ImportOptions, pool: PreparePool | None
+) -> Iterator[_Unit]:
+    """Events and prepared records in input order; with a pool, a bounded number of tasks
+    run ahead in the workers while the caller stores."""
+    tasks = _tasks(paths, options)
+    if pool is None:
+        for task in tasks:
+            yield from _run(task, options)
+        return
+    window: deque[tuple[_Task, Future[Any] | None]] = deque()
+    ahead = 2 * pool.jobs
+    for task in tasks:
+        window.append((task, _submit(pool, task, options)))
+        while len(window) > ahead or (window and window[0][1] is None):
+            yield from _finish(*window.popleft())
+    while window:
+        yield from _finish(*window.popleft())
+
+
+_Task = _Event | tuple[str, list[Any]]
+
+
+def _tasks(paths: Iterable[Path], options: ImportOptions) -> Iterator[_Task]:
+    """The work in order: events, groups of one-document files, chunks of read records."""
+    files: list[Path] = []
+    for item in _expand(paths):
+        if not isinstance(item, Path):
+            if files:
+                yield ("files", files)
+                files = []
+            yield item
+            continue
+        if item.suffix.lower() in DOCUMENT_SUFFIXES:
+            files.append(item)
+            if len(files) >= CHUNK_FILES:
+                yield ("files", files)
+                files = []
+            continue
+        if files:
+            yield ("files", files)
+            files = []
+        yield _FILE_STARTED
+        chunk: list[Any] = []
+        chars = 0
+        for record in read_file(item, options.limits, options.read):
+            if not isinstance(record, ImportRecord):
+                chunk.append(str(record))
+            elif record.tokens is not None:
+                # It needs no tokenizer, and its Token objects would cost more to send to
+                # a worker than preparing it here does.
+                chunk.extend(prepare_items([record], options))
+            else:
+                chunk.append(record)
+                chars += len(record.text)
+            if len(chunk) >= CHUNK_RECORDS or chars >= CHUNK_CHARS:
+                yield ("records", chunk)
+                chunk, chars = [], 0
+        if chunk:
+            yield ("records", chunk)
+    if files:
+        yield ("files", files)
+
+
+def _submit(pool: PreparePool, task: _Task, options: ImportOptions) -> Future[Any] | None:
+    if not isinstance(task, tuple):
+        return None
+    kind, items = task
+    if kind == "records" and not any(isinstance(item, ImportRecord) for item in items):
+        return None  # all prepared (or refused) already
+    if kind == "files":
+        return pool.submit(prepare_files, items, options)
+    return pool.submit(prepare_items, items, options)
+
+
+def _run(task: _Task, options: ImportOptions) -> Iterator[_Unit]:
+    if not isinstance(task, tuple):
+        yield task
+        return
+    kind, items = task
+    if kind == "files":
+        for outcomes in prepare_files(items, options):
+            yield _FILE_STARTED
+            yield outcomes
+    else:
+        yield prepare_items(items, options)
+
+
+def _finish(task: _Task, future: Future[Any] | None) -> Iterator[_Unit]:
+    if future is None:
+        if isinstance(task, tuple):  # records prepared here already
+            yield task[1]
+        else:
+            yield task
+        return
+    kind, _ = task  # type: ignore[misc]
+    result = future.result()
+    if kind == "files":
+        for outcomes in result:
+            yield _FILE_STARTED
+            yield outcomes
+    else:
+        yield result
+
+
 def _import_into(
     repo: ProjectRepository,
-    paths: Iterable[Path],
+    units: Iterator[_Unit],
     annotator: str | None,
-    limits: Limits,
     batch_size: int,
     progress: Callable[[ImportSummary], None] | None,
     summary: ImportSummary,
 ) -> None:
-    batch: list[_Prepared] = []
-    for path in expand_paths(paths, summary):
-        summary.files += 1
-        for item in read_file(path, limits):
-            if isinstance(item, RecordError):
-                summary.refused.append(str(item))
-                continue
-            try:
-                batch.append(prepare(item, summary))
-            except RecordError as exc:
-                summary.refused.append(str(exc))
-                continue
-            if len(batch) >= batch_size:
-                _store(repo, batch, annotator, summary)
-                batch.clear()
-                if progress:
-                    progress(summary)
+    batch: list[Prepared] = []
+    for unit in units:
+        if isinstance(unit, _FileStarted):
+            summary.files += 1
+        elif isinstance(unit, _Skipped):
+            summary.skipped_files.append(str(unit))
+        elif isinstance(unit, _Refused):
+            summary.refused.append(str(unit))
+        else:
+            for outcome in unit:
+                if isinstance(outcome, str):
+                    summary.refused.append(outcome)
+                    continue
+                if outcome.note:
+                    summary.notes.append(outcome.note)
+                batch.append(outcome)
+                if len(batch) >= batch_size:
+                    _store(repo, batch, annotator, summary)
+                    batch.clear()
+                    if progress:
+                        progress(summary)
     if batch:
         _store(repo, batch, annotator, summary)
 
 
-def prepare(record: ImportRecord, summary: ImportSummary) -> _Prepared:
-    """Give a record its language and tokens and check its spans against them.
-
-    Tokens a record brings (checked against its text by the reader) are kept, and a span
-    off them refuses the record. Otherwise the project tokenizer makes the tokens; where a
-    span edge falls inside one of them, the token is split there and a note says so, so
-    that the file's offsets are kept exactly.
-    """
-    from nlp.language import detect_language
-    from nlp.tokenizer import TOKENIZER_VERSION, tokenize
-
-    _refuse_nul(record)
-    language = record.meta.get("language")
-    if language not in ("de", "en"):
-        language = detect_language(record.text)
-    spans = record.spans or []
-    if record.tokens is not None:
-        tokens, version = record.tokens, RECORD_TOKENIZER
-    else:
-        tokens, version = tokenize(record.text, language), TOKENIZER_VERSION
-    edges = _Boundaries(tokens)
-    misaligned = [s for s in spans if not edges.fit(s)]
-    if misaligned and record.tokens is None:
-        tokens = split_at(tokens, record.text, [x for s in misaligned for x in (s.start, s.end)])
-        shown = ", ".join(f"[{s.start}, {s.end}) {s.label}" for s in misaligned[:3])
-        summary.notes.append(
-            f"{record.source}:{record.line}: {len(misaligned)} span(s) fall inside "
-            f"project tokens ({shown}); tokens split there, span offsets kept"
-        )
-        edges = _Boundaries(tokens)
-        misaligned = [s for s in spans if not edges.fit(s)]
-    if misaligned:
-        span = misaligned[0]
-        raise RecordError(
-            record.source,
-            record.line,
-            f"span [{span.start}, {span.end}) {span.label} "
-            f"{record.text[span.start : span.end]!r} does not align with the record's tokens",
-        )
-    document = NewDocument(
+def _document(item: Prepared) -> NewDocument:
+    record = item.record
+    return NewDocument(
         text=record.text,
-        tokens=tokens,
-        tokenizer_version=version,
-        language=language,
+        tokens=(),
+        tokenizer_version=item.tokenizer_version,
+        language=item.language,
         source=record.source,
         meta=record.meta,
+        packed_tokens=item.tokens,
     )
-    return _Prepared(record, document)
-
-
-def _refuse_nul(record: ImportRecord) -> None:
-    """One rule for every backend: a NUL character (which PostgreSQL cannot store) refuses
-    the record, with where it is, instead of a database error later."""
-    at = nul_offset(record.text)
-    if at is not None:
-        raise RecordError(
-            record.source,
-            record.line,
-            f"the text contains a NUL character (U+0000) at offset {at}; Kathode does not "
-            "store NUL (PostgreSQL cannot): remove it, e.g. tr -d '\\000'",
-        )
-    others = {
-        "meta": record.meta,
-        "annotator": record.annotator,
-        "session": record.session,
-        "span labels": [span.label for span in record.spans or ()],
-    }
-    for part, value in others.items():
-        if nul_offset(value) is not None:
-            raise RecordError(
-                record.source,
-                record.line,
-                f"the record's {part} contain a NUL character (U+0000); Kathode does not "
-                "store NUL (PostgreSQL cannot)",
-            )
-
-
-class _Boundaries:
-    """Token starts and ends as sets: a span is aligned when both its edges are in them."""
-
-    __slots__ = ("ends", "starts")
-
-    def __init__(self, tokens: list[Token]) -> None:
-        self.starts = {t.start for t in tokens}
-        self.ends = {t.end for t in tokens}
-
-    def fit(self, span: Span) -> bool:
-        return span.start < span.end and span.start in self.starts and span.end in self.ends
 
 
 def _store(
     repo: ProjectRepository,
-    batch: list[_Prepared],
+    batch: list[Prepared],
     annotator: str | None,
     summary: ImportSummary,
 ) -> None:
-    stored: list[_Prepared] = []
+    stored: list[Prepared] = []
     entries: list[ImportEntry] = []
     for item in batch:
-        entry = ImportEntry(item.document, _annotation(item.record, annotator))
+        entry = ImportEntry(
+            _document(item), _annotation(item.record, annotator), item.record.suggestions
+        )
         if entry.annotation is not None and is_reserved_name(entry.annotation.annotator):
             refusal = ReservedNameError(entry.annotation.annotator)
-            summary.refused.append(f"{item.record.source}:{item.record.line}: {refusal}")
+            summary.refused.append(f"{item.record.where}: {refusal}")
             continue
         stored.append(item)
         entries.append(entry)
@@ -259,14 +346,15 @@ def _store(
     for item, entry, outcome in zip(stored, entries, repo.import_batch(entries), strict=True):
         record = item.record
         if isinstance(outcome, str):
-            summary.refused.append(f"{record.source}:{record.line}: {outcome}")
+            summary.refused.append(f"{record.where}: {outcome}")
             continue
         summary.documents_added += outcome.added
         summary.duplicates += not outcome.added
+        summary.suggestions += outcome.suggestions_added
         if outcome.annotation is AnnotationOutcome.CONFLICT:
             assert entry.annotation is not None
             summary.refused.append(
-                f"{record.source}:{record.line}: {entry.annotation.annotator} already has a "
+                f"{record.where}: {entry.annotation.annotator} already has a "
                 f"version of this text with another answer; it was kept, and this record's "
                 f"{entry.annotation.status.value} version was not stored"
             )

@@ -51,3 +51,12 @@ class NewDocument:
     language: str
     source: str = ""
     meta: dict[str, Any] | None = None
+    # The tokens already packed (import workers send these: far cheaper to pickle than
+    # Token objects); when given, ``tokens`` is not read.
+    packed_tokens: list[int] | None = None
+
+    def token_offsets(self) -> list[int]:
+        """The tokens as stored: the flat ``[start, end, ws, …]`` list."""
+        if self.packed_tokens is not None:
+            return self.packed_tokens
+        return pack_tokens(self.tokens)

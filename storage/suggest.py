@@ -87,19 +87,25 @@ def _built(name: str, language: str, model_path: str | None, joins_default: bool
 def suggestions_for(
     repo: ProjectRepository, document_id: int, name: str = DEFAULT_SUGGESTER
 ) -> list[Span]:
-    """One document's suggestions: from the cache when current, else computed and cached.
+    """One document's suggestions: from the cache when current, else computed and cached;
+    suggestions imported with the document (``IMPORTED_VERSION`` runs) rank first, the
+    suggester's fill in where they leave room (one overlap rule: ``merge_ranked``).
 
     Raises ``SuggesterError`` when the suggester cannot be built for the document's language.
     """
     document = repo.document(document_id)
+    imported = repo.imported_suggestions(document_id)
     suggester = suggester_for(repo.url, name, document.language)
-    cached = repo.cached_suggestions(document_id, name, suggester.version)
-    if cached is not None:
-        return cached
-    [found] = suggester.suggest([document.text])
-    spans = fit_to_tokens(found, document.tokens)
-    repo.store_suggestions([(document_id, spans)], name, suggester.version)
-    return spans
+    spans = repo.cached_suggestions(document_id, name, suggester.version)
+    if spans is None:
+        [found] = suggester.suggest([document.text])
+        spans = fit_to_tokens(found, document.tokens)
+        repo.store_suggestions([(document_id, spans)], name, suggester.version)
+    if not imported:
+        return spans
+    from nlp.suggesters.combine import merge_ranked
+
+    return merge_ranked([*imported.values(), spans])
 
 
 @dataclass

@@ -1,4 +1,9 @@
-"""The suggestion cache: suggestions per document and suggester, valid for one version."""
+"""The suggestion cache: suggestions per document and suggester, valid for one version.
+
+Suggestions imported from a file (Label Studio's predictions, ``import --as-suggestions``)
+are runs of their source's name at ``IMPORTED_VERSION``: no suggester recomputes them, and
+the window shows them beside the default suggester's (``storage.suggest``).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,8 @@ from sqlalchemy import delete, select
 from core.spans import Span
 from storage import models as m
 from storage.repository_base import RepositoryBase
+
+IMPORTED_VERSION = "imported"
 
 
 class SuggestionCache(RepositoryBase):
@@ -75,3 +82,24 @@ class SuggestionCache(RepositoryBase):
             if language:
                 query = query.where(m.DocumentRow.language == language)
             return list(s.scalars(query.order_by(m.DocumentRow.id)))
+
+    def imported_suggestions(self, document_id: int) -> dict[str, list[Span]]:
+        """The document's imported suggestions by source, sources in name order."""
+        found: dict[str, list[Span]] = {}
+        with self.reading() as s:
+            rows = s.execute(
+                select(
+                    m.SuggestionRunRow.suggester,
+                    m.SuggestionRow.start,
+                    m.SuggestionRow.end,
+                    m.SuggestionRow.label,
+                    m.SuggestionRow.source,
+                )
+                .join(m.SuggestionRow, m.SuggestionRow.run_id == m.SuggestionRunRow.id)
+                .where(m.SuggestionRunRow.document_id == document_id)
+                .where(m.SuggestionRunRow.version == IMPORTED_VERSION)
+                .order_by(m.SuggestionRunRow.suggester, m.SuggestionRow.start, m.SuggestionRow.end)
+            )
+            for suggester, start, end, label, source in rows:
+                found.setdefault(suggester, []).append(Span(start, end, label, source))
+        return found

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QApplication, QFileDialog
 
+from storage.import_pool import jobs_for
 from storage.importer import ImportSummary, import_paths
 from storage.repository import ProjectRepository
 from ui.annotate.main_window import MainWindow
@@ -27,7 +28,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-IMPORT_FILTER = "Documents (*.txt *.md *.markdown *.html *.htm *.jsonl *.conll *.iob *.tsv)"
+IMPORT_FILTER = (
+    "Documents (*.txt *.md *.markdown *.html *.htm *.jsonl *.json *.csv *.conll *.iob *.tsv)"
+)
 PROJECT_SUFFIX = ".kathode"
 PROJECT_FILTER = "Kathode projects (*.kathode *.sqlite *.db);;All files (*)"
 
@@ -47,7 +50,10 @@ class ImportJob(QRunnable):
 
     def run(self) -> None:
         try:
-            summary = import_paths(self.repo, self.paths, annotator=self.annotator)
+            # Reading and tokenizing run in worker processes for all but small inputs.
+            summary = import_paths(
+                self.repo, self.paths, annotator=self.annotator, jobs=jobs_for(self.paths)
+            )
         except Exception as exc:  # reported in the window, never a crash
             log.exception("import failed")
             self.signals.failed.emit(str(exc))

@@ -1,4 +1,5 @@
-"""Export formats without spaCy: Prodigy-style JSONL, doccano JSONL and CoNLL (IOB2), written
+"""Export formats without spaCy: Prodigy-style JSONL, doccano JSONL, CoNLL (IOB2) and Label
+Studio's JSON tasks, written
 atomically from :class:`~core.exports.record.ExportRecord` values that storage streams out.
 
 The ``.spacy`` writer lives in ``nlp.docbin``; the query, filters and summary in
@@ -7,6 +8,12 @@ The ``.spacy`` writer lives in ``nlp.docbin``; the query, filters and summary in
 
 from __future__ import annotations
 
+from typing import Literal, get_args
+
 from core.exports.record import ExportRecord, ExportWriter, Written
 
-__all__ = ["ExportRecord", "ExportWriter", "Written"]
+__all__ = ["FORMATS", "ExportRecord", "ExportWriter", "Format", "Written"]
+
+Format = Literal["jsonl", "doccano", "spacy", "conll", "label-studio"]
+FORMATS: tuple[Format, ...] = get_args(Format)
+"""The export formats, as the CLI's ``--format`` and the export dialog name them."""

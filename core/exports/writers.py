@@ -1,4 +1,5 @@
-"""The JSONL and CoNLL writers: each record is written as it comes, into an atomic file."""
+"""The JSONL, JSON-array and CoNLL writers: each record is written as it comes, into an
+atomic file."""
 
 from __future__ import annotations
 
@@ -22,6 +23,29 @@ class LinesWriter:
         return Written(len(record.spans))
 
     def commit(self) -> list[Path]:
+        return commit_all([self._file])
+
+    def abort(self) -> None:
+        self._file.discard()
+
+
+class JsonArrayWriter:
+    """A JSON array, one item per record (``to_item`` gives its JSON text), streamed: the
+    brackets and commas are written around the items, never the whole array at once."""
+
+    def __init__(self, path: Path, to_item: Callable[[ExportRecord], str]) -> None:
+        self._file = AtomicFile(path)
+        self._to_item = to_item
+        self._file.write("[")
+        self._first = True
+
+    def add(self, record: ExportRecord) -> Written:
+        self._file.write(("\n" if self._first else ",\n") + self._to_item(record))
+        self._first = False
+        return Written(len(record.spans))
+
+    def commit(self) -> list[Path]:
+        self._file.write("\n]\n")
         return commit_all([self._file])
 
     def abort(self) -> None:

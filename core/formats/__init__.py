@@ -1,5 +1,6 @@
-"""File readers for import: ``.txt``, Markdown, HTML, JSONL (plain, Prodigy, doccano) and
-CoNLL/IOB files become :class:`~core.records.ImportRecord` objects.
+"""File readers for import: ``.txt``, Markdown, HTML, JSONL and ``.json`` arrays (plain,
+Prodigy, doccano, Label Studio), CSV/TSV tables with a text column and CoNLL/IOB files become
+:class:`~core.records.ImportRecord` objects.
 
 ``read_file`` never raises for bad input: a record that cannot be imported is yielded as a
 :class:`~core.records.RecordError` naming file and line, and reading goes on with the next one;
@@ -13,15 +14,24 @@ import logging
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from core.formats._io import FileProblem, Limits
+from core.formats._io import FileProblem, Limits, ReadOptions
 from core.formats.conll import read_conll
 from core.formats.html import read_html
+from core.formats.json_array import read_json
 from core.formats.jsonl import read_jsonl
 from core.formats.markdown import read_markdown
+from core.formats.table import read_table
 from core.formats.text import read_txt
 from core.records import ImportRecord, RecordError
 
-__all__ = ["DEFAULT_LIMITS", "SUPPORTED_SUFFIXES", "Limits", "read_file"]
+__all__ = [
+    "DEFAULT_LIMITS",
+    "DOCUMENT_SUFFIXES",
+    "SUPPORTED_SUFFIXES",
+    "Limits",
+    "ReadOptions",
+    "read_file",
+]
 
 Reader = Callable[[Path, Limits], Iterator[ImportRecord | RecordError]]
 
@@ -32,6 +42,8 @@ _READERS: dict[str, Reader] = {
     ".html": read_html,
     ".htm": read_html,
     ".jsonl": read_jsonl,
+    ".json": read_json,
+    ".csv": read_conll,  # replaced by the table reader in read_file
     ".conll": read_conll,
     ".iob": read_conll,
     ".tsv": read_conll,
@@ -40,19 +52,34 @@ _READERS: dict[str, Reader] = {
 SUPPORTED_SUFFIXES: frozenset[str] = frozenset(_READERS)
 """File suffixes ``read_file`` reads (compared in lower case)."""
 
+DOCUMENT_SUFFIXES: frozenset[str] = frozenset({".txt", ".md", ".markdown", ".html", ".htm"})
+"""Suffixes of files that hold one document each (the others hold a stream of records)."""
+
+NO_OPTIONS = ReadOptions()
+
 DEFAULT_LIMITS = Limits()
 
 log = logging.getLogger(__name__)
 
 
-def read_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> Iterator[ImportRecord | RecordError]:
+def read_file(
+    path: Path, limits: Limits = DEFAULT_LIMITS, options: ReadOptions = NO_OPTIONS
+) -> Iterator[ImportRecord | RecordError]:
     """The records of one file, in file order, each bad record as a ``RecordError``.
 
     Every ``ImportRecord`` has ``source == str(path)`` and ``line`` = the 1-based line where the
-    record starts (1 for the one-document formats).
+    record starts (1 for the one-document formats, the record's number in a ``.json`` array).
+    A ``.csv`` file, and a ``.tsv`` file when ``options`` names a text column, is a table.
     """
     path = Path(path)
-    reader = _READERS.get(path.suffix.lower())
+    suffix = path.suffix.lower()
+    reader = _READERS.get(suffix)
+    if suffix == ".csv" or (suffix == ".tsv" and options.text_column is not None):
+        delimiter = "," if suffix == ".csv" else "\t"
+
+        def reader(path: Path, limits: Limits) -> Iterator[ImportRecord | RecordError]:
+            return read_table(path, limits, options, delimiter)
+
     if reader is None:
         suffix = path.suffix or "(no suffix)"
         kinds = ", ".join(sorted(SUPPORTED_SUFFIXES))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import io
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +37,16 @@ class Limits:
     # A document of 2 million characters (~600 pages) already needs ~300 MB to tokenize and
     # store; 5 million needed past 500 MB. No news article comes near either.
     max_text_chars: int = 2_000_000
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """How to read table files: the column that holds the text (``.csv``: ``text`` unless
+    named; ``.tsv`` is read as a table only when it is named, else as CoNLL) and the columns
+    kept as meta (None: every other column)."""
+
+    text_column: str | None = None
+    meta_columns: tuple[str, ...] | None = None
 
 
 class FileProblem(Exception):
@@ -171,6 +182,15 @@ def iter_lines(path: Path, limits: Limits) -> Iterator[Line | RecordError]:
     ``limits.max_line_chars`` is skipped and yielded as a ``RecordError`` instead. Lines end at
     LF only; a CR before it is dropped.
     """
+    with open_text(path, limits, newline="\n") as text:
+        yield from _split_lines(text, path, limits)
+
+
+@contextmanager
+def open_text(path: Path, limits: Limits, newline: str | None = "") -> Iterator[io.TextIOWrapper]:
+    """The file as a text stream: size checked, BOM skipped, and decoded once beforehand
+    without keeping the text, so an encoding problem is a :class:`FileProblem` naming offset
+    and line before anything is read."""
     check_size(path, limits)
     with path.open("rb") as raw:
         head = raw.read(4096)
@@ -181,8 +201,8 @@ def iter_lines(path: Path, limits: Limits) -> Iterator[Line | RecordError]:
         for _ in _decode_chunks(iter(lambda: raw.read(_CHUNK_BYTES), b""), encoding):
             pass
         raw.seek(encoding.bom_bytes)
-        with io.TextIOWrapper(raw, encoding=encoding.codec, newline="\n") as text:
-            yield from _split_lines(text, path, limits)
+        with io.TextIOWrapper(raw, encoding=encoding.codec, newline=newline) as text:
+            yield text
 
 
 def _split_lines(

@@ -1,6 +1,7 @@
 """The JSONL reader: one JSON object per line, streamed, each line a record or a ``RecordError``.
 
-Three shapes are told apart per record: Prodigy tasks (``spans``/``tokens``/``answer``/
+Four shapes are told apart per record: Label Studio tasks (``data``/``annotations``/
+``predictions``, see ``core.formats.label_studio``), Prodigy tasks (``spans``/``tokens``/``answer``/
 ``_annotator_id``…), doccano exports (``label``/``entities``, or v1 ``annotations``), and plain
 ``{"text": …, "meta": {…}}`` records, whose other top-level keys go into ``meta``. A bad line
 is reported and the reader carries on; a pretty-printed JSON document is recognised and named
@@ -18,6 +19,7 @@ from typing import Any
 from core.formats._checks import InvalidRecord, check_meta, check_text, json_type
 from core.formats._io import Limits, Line, iter_lines
 from core.formats.doccano import doccano_record, doccano_v1_records, is_doccano, is_doccano_v1
+from core.formats.label_studio import is_label_studio, label_studio_records
 from core.formats.prodigy import is_prodigy, prodigy_record
 from core.records import ImportRecord, RecordError
 
@@ -59,6 +61,8 @@ def records_from_json(value: Any, source: str, line: int, limits: Limits) -> lis
     if not isinstance(value, dict):
         hint = f" (a JSON array file? {_ONE_PER_LINE})" if isinstance(value, list) else ""
         raise InvalidRecord(f"expected a JSON object, got {json_type(value)}{hint}")
+    if is_label_studio(value):
+        return label_studio_records(value, limits.max_text_chars, source, line)
     text = check_text(value, limits.max_text_chars)
     if is_prodigy(value):
         return [prodigy_record(value, text, source, line)]

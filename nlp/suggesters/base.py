@@ -29,7 +29,9 @@ class Suggester(Protocol):
 
     name: str
     version: str
-    labels: frozenset[str]
+
+    @property
+    def labels(self) -> frozenset[str]: ...
 
     def suggest(self, texts: Sequence[str]) -> list[list[Span]]: ...
 

@@ -26,7 +26,11 @@ class CombinedSuggester:
         self.name = name
         self.members = tuple(members)
         self.version = "|".join(f"{m.name}={m.version}" for m in self.members)
-        self.labels = frozenset().union(*(m.labels for m in self.members))
+
+    @property
+    def labels(self) -> frozenset[str]:
+        """The members' labels (asking loads a member's model, so it is asked for lazily)."""
+        return frozenset().union(*(m.labels for m in self.members))
 
     def suggest(self, texts: Sequence[str]) -> list[list[Span]]:
         per_member = [member.suggest(texts) for member in self.members]

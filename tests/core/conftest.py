@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from core.formats import DEFAULT_LIMITS, Limits, read_file
+from core.formats import DEFAULT_LIMITS, Limits, ReadOptions, read_file
 from core.records import ImportRecord, RecordError
 
 Writer = Callable[[str, str | bytes], Path]
@@ -20,9 +20,11 @@ class ReadResult:
     errors: list[RecordError]
 
 
-def read_all(path: Path, limits: Limits = DEFAULT_LIMITS) -> ReadResult:
+def read_all(
+    path: Path, limits: Limits = DEFAULT_LIMITS, options: ReadOptions | None = None
+) -> ReadResult:
     result = ReadResult([], [])
-    for item in read_file(path, limits):
+    for item in read_file(path, limits, options or ReadOptions()):
         if isinstance(item, RecordError):
             result.errors.append(item)
         else:

@@ -13,19 +13,18 @@ from tests.core.conftest import Writer, read_all
 
 
 def test_formats_supported_suffixes() -> None:
-    assert {".txt", ".md", ".markdown", ".html", ".htm", ".jsonl", ".conll", ".iob", ".tsv"} == (
-        SUPPORTED_SUFFIXES
-    )
+    expected = {".txt", ".md", ".markdown", ".html", ".htm", ".jsonl", ".json", ".csv"}
+    assert expected | {".conll", ".iob", ".tsv"} == SUPPORTED_SUFFIXES
 
 
 def test_formats_unknown_suffix_is_one_error(write: Writer) -> None:
-    path = write("notes.json", '{"text": "x"}')
+    path = write("notes.xml", '{"text": "x"}')
     result = read_all(path)
     assert result.records == []
     [error] = result.errors
     assert error.line is None
     assert error.path == str(path)
-    assert "unsupported file type '.json'" in error.message
+    assert "unsupported file type '.xml'" in error.message
     assert ".jsonl" in error.message
 
 

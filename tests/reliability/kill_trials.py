@@ -16,6 +16,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -57,6 +58,19 @@ def _run_and_kill(args: list[str], delay: float) -> bool:
         return True
 
 
+def _duration(args: list[str]) -> float:
+    """How long ``main.py args`` takes here, unkilled: kill points are shares of it, so the
+    trials kill the command while it runs on a slow machine and on a fast one alike."""
+    start = time.perf_counter()
+    done = run_cli(*args, timeout=600)
+    assert done.returncode == 0, done.stderr
+    return time.perf_counter() - start
+
+
+def _kill_at(rng: random.Random, duration: float) -> float:
+    return rng.uniform(0.05, 0.95) * duration
+
+
 def _whole_records(project: Path) -> str:
     """ "" when the project is whole and every document has all its spans, else the problem."""
     if not project.exists():
@@ -91,11 +105,12 @@ def _whole_records(project: Path) -> str:
 def import_trials(work: Path, trials: int, rng: random.Random, records: int = 3000) -> KillReport:
     report = KillReport("import")
     source = write_records(work / "import-source.jsonl", records)
+    duration = _duration(["import", str(source), "--project", str(work / "import-timed.kathode")])
     for trial in range(trials):
         project = work / f"import-{trial}.kathode"
         report.trials += 1
         report.killed += _run_and_kill(
-            ["import", str(source), "--project", str(project)], rng.uniform(0.3, 9.0)
+            ["import", str(source), "--project", str(project)], _kill_at(rng, duration)
         )
         problem = _whole_records(project)
         if problem:
@@ -122,9 +137,11 @@ def export_trials(work: Path, trials: int, rng: random.Random, records: int = 30
     old = "the previous export\n"
     out.write_text(old, encoding="utf-8")
     args = ["export", "--project", str(project), "--format", "jsonl", "--out", str(out)]
+    duration = _duration(args)
+    out.write_text(old, encoding="utf-8")
     for trial in range(trials):
         report.trials += 1
-        report.killed += _run_and_kill(args, rng.uniform(0.3, 6.0))
+        report.killed += _run_and_kill(args, _kill_at(rng, duration))
         content = out.read_text(encoding="utf-8")
         if content != old:
             lines = content.splitlines()
@@ -148,12 +165,15 @@ def export_trials(work: Path, trials: int, rng: random.Random, records: int = 30
 def merge_trials(work: Path, trials: int, rng: random.Random, records: int = 3000) -> KillReport:
     report = KillReport("merge")
     other = _base_project(work, records)
+    timed = work / "merge-timed.kathode"
+    shutil.copy(_base_project(work, 10), timed)
+    duration = _duration(["merge", str(other), "--project", str(timed)])
     for trial in range(trials):
         project = work / f"merge-{trial}.kathode"
         shutil.copy(_base_project(work, 10), project)
         report.trials += 1
         report.killed += _run_and_kill(
-            ["merge", str(other), "--project", str(project)], rng.uniform(0.3, 9.0)
+            ["merge", str(other), "--project", str(project)], _kill_at(rng, duration)
         )
         problem = _whole_records(project)
         if problem:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,9 +16,7 @@ from storage.exporter import (
     ExportCancelled,
     ExportError,
     ExportOptions,
-    add_export_arguments,
     export_project,
-    options_from_args,
 )
 from storage.importer import import_paths
 from storage.repository import ProjectRepository
@@ -288,42 +285,6 @@ def test_export_failure_mid_way_keeps_the_old_destination(
         export_project(project, ExportOptions("jsonl", out))
     assert out.read_text() == "old\n"
     assert temporary_files(tmp_path) == []
-
-
-def parse(*argv: str) -> argparse.Namespace:
-    parser = argparse.ArgumentParser()
-    add_export_arguments(parser)
-    return parser.parse_args(argv)
-
-
-def test_export_command_line_arguments(tmp_path: Path) -> None:
-    args = parse(
-        "--format", "conll", "--out", str(tmp_path / "o.conll"), "--status", "accepted,rejected",
-        "--status", "open", "--annotator", "ana", "--labels", "ORG, LOC", "--sentences",
-    )  # fmt: skip
-    options = options_from_args(args)
-    assert options == ExportOptions(
-        format="conll",
-        out=tmp_path / "o.conll",
-        statuses=(Status.ACCEPTED, Status.REJECTED, Status.OPEN),
-        annotator="ana",
-        labels=frozenset({"ORG", "LOC"}),
-        sentences=True,
-    )
-    spacy = options_from_args(
-        parse("--format", "spacy", "--out", "x", "--dev-fraction", "0.1", "--seed", "7")
-    )
-    assert (spacy.statuses, spacy.dev_fraction, spacy.seed) == ((Status.ACCEPTED,), 0.1, 7)
-    assert options_from_args(parse("--format", "jsonl", "--out", "x", "--gold")).gold
-
-
-def test_export_command_line_refusals() -> None:
-    with pytest.raises(SystemExit):
-        parse("--format", "jsonl", "--out", "x", "--annotator", "a", "--gold")
-    with pytest.raises(SystemExit):
-        parse("--format", "xml", "--out", "x")
-    with pytest.raises(ExportError, match="unknown status 'done'"):
-        options_from_args(parse("--format", "jsonl", "--out", "x", "--status", "done"))
 
 
 def test_export_postgres_gives_the_records_sqlite_gives(postgres_url: str, tmp_path: Path) -> None:

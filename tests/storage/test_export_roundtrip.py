@@ -279,3 +279,39 @@ def test_export_roundtrip_open_versions_stay_open(tmp_path: Path) -> None:
     assert summary.records == 1
     assert records(again) == records(first)
     assert "answer" not in records(first)[0]
+
+
+def label_studio_versions(repo: ProjectRepository) -> dict[tuple[str, str], tuple[str, list[Span]]]:
+    """Every version of the project by (text, annotator): its status and spans."""
+    found = {}
+    for document_id in repo.document_ids():
+        text = repo.document(document_id).text
+        for name, version in repo.versions(document_id).items():
+            spans = [Span(s.start, s.end, s.label) for s in version.spans]
+            found[(text, name)] = (version.status.value, spans)
+    return found
+
+
+def test_export_roundtrip_label_studio_same_spans_people_and_answers(tmp_path: Path) -> None:
+    with rich_project(tmp_path / "p.kathode", tmp_path) as repo:
+        emoji = repo.add_documents([new_document("🔋 CATL liefert Zellen an 🚗 BMW.", "de")])
+        [(emoji_id, _)] = emoji
+        repo.add_span(emoji_id, "ana", Span(2, 6, "ORG"))
+        repo.add_span(emoji_id, "ana", Span(27, 30, "ORG"))
+        repo.set_status(emoji_id, "ana", Status.ACCEPTED)
+        options = ExportOptions("label-studio", tmp_path / "first.json", ALL_ANSWERED)
+        first, again, summary = round_trip(repo, tmp_path, options)
+        before = label_studio_versions(repo)
+    tasks = json.loads(first.read_text("utf-8"))
+    assert len(tasks) == summary.records == 125
+    by_text = {t["data"]["text"]: t for t in tasks}
+    [emoji_task] = [t for text, t in by_text.items() if text.startswith("🔋")]
+    values = [r["value"] for r in emoji_task["annotations"][0]["result"]]
+    # Label Studio counts UTF-16 code units: one more for each emoji before the span.
+    assert [(v["start"], v["end"], v["text"]) for v in values] == [(3, 7, "CATL"), (29, 32, "BMW")]
+    assert json.loads(again.read_text("utf-8")) == tasks  # the second export is the first
+    with ProjectRepository.open(tmp_path / "fresh.kathode") as fresh:
+        after = label_studio_versions(fresh)
+    wanted = {key: value for key, value in before.items() if value[0] != "open"}
+    assert after == wanted
+    assert {status for status, _ in after.values()} == {"accepted", "rejected", "skipped"}

@@ -62,6 +62,7 @@ EXPORT_FORMATS: dict[Format, ExportFormat] = {
     "doccano": ExportFormat("JSONL (doccano)", ".doccano.jsonl"),
     "spacy": ExportFormat("spaCy (train.spacy and dev.spacy in a folder)", "-spacy", folder=True),
     "conll": ExportFormat("CoNLL (IOB2)", ".conll"),
+    "label-studio": ExportFormat("Label Studio (JSON tasks)", ".label-studio.json"),
 }
 LAST_FOLDER_KEY = "export/last_folder"
 

@@ -1,0 +1,53 @@
+"""Label Studio tasks from export records: the JSON array Label Studio imports (and exports).
+
+One task per exported version: ``{"data": {"text"}, "meta": {…}, "annotations": [{"result":
+[…], "completed_by": {"email": <annotator>}, "was_cancelled": …}]}``. Each span is a
+``labels`` result on ``label``/``text`` (the names of Label Studio's NER template) with its
+offsets in UTF-16 code units, as Label Studio counts them, and its covered ``text``. A skipped
+version is a cancelled annotation; ``kathode_status`` keeps the status (Label Studio ignores
+the key, Kathode's importer reads it back), so a round trip keeps spans, people and answers.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from core.exports.record import ExportRecord
+from core.offsets import OffsetMap
+
+FROM_NAME, TO_NAME = "label", "text"
+
+
+def label_studio_task(record: ExportRecord) -> dict[str, Any]:
+    offsets = OffsetMap(record.text)
+    results = [
+        {
+            "id": f"{record.document_id}-{index}",
+            "from_name": FROM_NAME,
+            "to_name": TO_NAME,
+            "type": "labels",
+            "value": {
+                "start": offsets.to_qt(span.start),
+                "end": offsets.to_qt(span.end),
+                "text": span.text_in(record.text),
+                "labels": [span.label],
+            },
+        }
+        for index, span in enumerate(record.spans)
+    ]
+    annotation = {
+        "result": results,
+        "completed_by": {"email": record.annotator},
+        "was_cancelled": record.status.value == "skipped",
+        "kathode_status": record.status.value,
+    }
+    task: dict[str, Any] = {"data": {"text": record.text}, "annotations": [annotation]}
+    if record.meta:
+        task["meta"] = dict(record.meta)
+    return task
+
+
+def label_studio_item(record: ExportRecord) -> str:
+    """One task as a JSON text, for the array writer."""
+    return json.dumps(label_studio_task(record), ensure_ascii=False, separators=(",", ":"))
