@@ -97,16 +97,6 @@ def p50(values: list[float]) -> float:
     return statistics.median(values)
 
 
-def packages_compiled() -> bool:
-    """Whether the installed packages come with their bytecode (``compile-bytecode`` in
-    pyproject): without it a first start compiles them from source."""
-    import importlib.util
-
-    import sqlalchemy
-
-    return Path(importlib.util.cache_from_source(sqlalchemy.__file__ or "")).is_file()
-
-
 def setup(
     app: QApplication, *, allow_busy: bool = False, offscreen: bool = False
 ) -> dict[str, object]:
@@ -131,7 +121,8 @@ def setup(
         "machine": f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs",
         "load_average": round(load_average(), 2),
         "busy_limit": busy_limit(),
-        "packages_compiled": packages_compiled(),
+        # PYTHONDONTWRITEBYTECODE here; the start-up figure runs without it (as a desktop).
+        "bytecode_written_here": not sys.dont_write_bytecode,
     }
     print("set-up: " + ", ".join(f"{k}={v}" for k, v in info.items()), file=sys.stderr)
     refuse_when_busy("bench_view", allow_busy)
@@ -173,9 +164,9 @@ def paint(widget: QTextEdit) -> None:
 def bench_window(
     repo: ProjectRepository, doc_id: int, other_id: int, spans: int, *, commits: bool = True
 ) -> dict[str, float]:
-    from ui.annotate.main_window import MainWindow
+    from ui.project_actions import open_main_window
 
-    window = MainWindow(repo, "bench", suggestions=False)
+    window = open_main_window(repo, "bench", suggestions=False)  # composed as the app does
     window.resize(1280, 800)
     window.show()
     window.activateWindow()  # label keys are window shortcuts: the window must be active
