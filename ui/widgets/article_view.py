@@ -64,8 +64,8 @@ class ArticleView(QTextEdit):
         self._offsets = OffsetMap("")
         # Where each mark lies within its block's layout, kept between paints: only marks
         # new to the screen are measured again. Cleared when the layout can have changed:
-        # another text, width or font. Highlighting changes only colours and underlines,
-        # never where a glyph is, so an edit keeps every other mark's measurement.
+        # another text, width or font. An edit changes nothing in the text document, so it
+        # keeps every other mark's measurement.
         self._rects: dict[tuple[int, Mark], list[QRectF]] = {}
         self._rects_key: tuple[object, ...] = ()
         self._text_generation = 0
