@@ -8,14 +8,13 @@ changes that, and which mark Tab goes to next are decided here for both windows.
 
 from __future__ import annotations
 
-import itertools
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from heapq import merge
 
 from core.edits import Key, span_key
-from core.spans import Span
+from core.spans import Span, longest_of, touching
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,13 +72,7 @@ class MarkIndex:
 def _overlaps_any(spans: Sequence[Span], longest: int, start: int, end: int) -> bool:
     """Whether a span of ``spans`` (sorted by start, none longer than ``longest``)
     overlaps ``[start, end)``."""
-    first = bisect_right(spans, start - longest, key=_start)
-    last = bisect_left(spans, end, key=_start)
-    return any(s.end > start for s in itertools.islice(spans, first, last))
-
-
-def _longest(spans: Iterable[Span]) -> int:
-    return max((s.end - s.start for s in spans), default=0)
+    return any(s.start < end and s.end > start for s in touching(spans, start, end, longest))
 
 
 def visible_suggestions(
@@ -88,7 +81,7 @@ def visible_suggestions(
     """Suggestions still to decide on: not rejected and not overlapping a confirmed span."""
     turned_down = {span_key(s) for s in rejected}
     taken = sorted(spans, key=span_key)
-    longest = _longest(taken)
+    longest = longest_of(taken)
     return [
         s
         for s in suggestions
@@ -111,14 +104,13 @@ def suggestion_changes(
     """
     shown_keys = set(shown)
     turned_down = set(rejected)
-    longest_suggestion = _longest(suggestions)
-    longest_span = _longest(spans)
+    longest_suggestion = longest_of(suggestions)
+    longest_span = longest_of(spans)
     candidates: dict[Key, Span] = {}
     for span in touched:
-        first = bisect_right(suggestions, span.start - longest_suggestion, key=_start)
-        last = bisect_left(suggestions, max(span.end, span.start + 1), key=_start)
-        for s in itertools.islice(suggestions, first, last):
-            if s.end > span.start:
+        end = max(span.end, span.start + 1)
+        for s in touching(suggestions, span.start, end, longest_suggestion):
+            if s.start < end and s.end > span.start:
                 candidates[span_key(s)] = s
     hidden, revealed = [], []
     for k, s in sorted(candidates.items()):

@@ -123,7 +123,7 @@ class GoldView(ArticleView):
     def _paint_block(self, painter: QPainter, block: QTextBlock, dy: float) -> None:
         super()._paint_block(painter, block, dy)
         start = block.position()
-        marks = self.highlighter.index.between(start, start + block.length())
+        marks = self._marks_in(block)
         if not marks:
             return
         origin = self._block_origin(block, dy)

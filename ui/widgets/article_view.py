@@ -286,9 +286,7 @@ class ArticleView(QTextEdit):
     def _fill_block(self, painter: QPainter, block: QTextBlock, dy: float) -> None:
         """The fills of the block's marks, painted before (so under) the text."""
         origin = self._block_origin(block, dy)
-        for mark in self.highlighter.index.between(
-            block.position(), block.position() + block.length()
-        ):
+        for mark in self._marks_in(block):
             fill = self.highlighter.fill_of(mark)
             for rect in self._mark_rects(block, mark, origin):
                 painter.fillRect(rect, fill)
@@ -300,9 +298,13 @@ class ArticleView(QTextEdit):
         origin.setX(origin.x() - self.horizontalScrollBar().value())
         return origin
 
+    def _marks_in(self, block: QTextBlock) -> list[Mark]:
+        """The marks that touch the block, in order."""
+        return self.highlighter.index.between(block.position(), block.position() + block.length())
+
     def _paint_block(self, painter: QPainter, block: QTextBlock, dy: float) -> None:
         start = block.position()
-        marks = self.highlighter.index.between(start, start + block.length())
+        marks = self._marks_in(block)
         if not marks:
             return
         origin = self._block_origin(block, dy)
