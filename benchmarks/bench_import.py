@@ -20,14 +20,17 @@ Each measurement runs in its own process so that its peak RSS is its own:
 The kathode measurements use all cores (``--jobs`` default); the floors use one. Every
 measured process runs with Python's bytecode cache (warmed first), as a user's does, even
 where the shell sets PYTHONDONTWRITEBYTECODE.
-It prints its set-up (cores, load average, Python) first, on stderr. Last stdout line: one
-JSON object with docs_per_s, floor_docs_per_s, ratio, floor_tokens_docs_per_s, ratio_tokens,
-peak_rss_mb, peak_rss_half_mb, cli_import_s, cli_one_record_s, cli_stats_s, cpus, load_1min.
+It prints its set-up (cores, load average, CPU steal, core speed, Python) first, on stderr,
+and refuses a busy machine (``benchmarks/machine.py``; ``--allow-busy`` overrides). Last
+stdout line: one JSON object with docs_per_s, floor_docs_per_s, ratio,
+floor_tokens_docs_per_s, ratio_tokens, peak_rss_mb, peak_rss_half_mb, cli_import_s,
+cli_one_record_s, cli_stats_s, cpus, load_1min, steal_during_run.
 Usage: ``uv run python benchmarks/bench_import.py``.
 """
 
 from __future__ import annotations
 
+import argparse
 import csv
 import json
 import os
@@ -179,17 +182,26 @@ def main() -> None:
         result = runs[kind](sentences, out)
         print(json.dumps(result))
         return
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--allow-busy", action="store_true", help="run on a loaded machine")
+    args = parser.parse_args()
     if not SENTENCES.exists() or not POSTS.exists():
         sys.exit(f"benchmark data not found under {DATA} (../shared/data is needed)")
+    sys.path.insert(0, str(ROOT))
+    from benchmarks.machine import StealMeter, machine_figures, refuse_when_busy, steal_verdict
+
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    load = os.getloadavg()[0]
+    figures = machine_figures()
+    load = figures["load_average"]
     print(
-        f"set-up: {cpus} cores, load average {os.getloadavg()}, Python "
+        f"set-up: {cpus} cores, {figures}, Python "
         f"{platform.python_version()}, {platform.platform()}; bytecode cache on for the "
         f"measured processes (PYTHONDONTWRITEBYTECODE was "
         f"{'set' if 'PYTHONDONTWRITEBYTECODE' in os.environ else 'not set'} here)",
         file=sys.stderr,
     )
+    refuse_when_busy("bench_import", args.allow_busy, figures)
+    meter = StealMeter()
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         warm = workdir / "warm.txt"
@@ -238,6 +250,7 @@ def main() -> None:
                 "cli_stats_s": round(cli_stats, 2),
                 "cpus": cpus,
                 "load_1min": round(load, 2),
+                "steal_during_run": steal_verdict("bench_import", meter),
             }
         )
     )

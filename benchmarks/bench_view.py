@@ -18,9 +18,10 @@ For comparison, in the same run, the same spans drawn the naive way: one
 ``QTextEdit.ExtraSelection`` per span (``naive_open_ms``, ``naive_edit_p95_ms``). Then a
 1,000,000-character article with 20,000 spans (``large_open_ms``, ``large_edit_p95_ms``).
 
-It first prints the set-up it runs on (Qt, platform, the font Qt really uses, screen, load)
-and refuses to run when Qt finds no font: timings without real glyphs mean nothing. Run it
-on a desktop, or under Xvfb on the xcb platform (see the README's developer section):
+It first prints the set-up it runs on (Qt, platform, the font Qt really uses, screen, load,
+CPU steal, core speed: see ``benchmarks/machine.py``) and refuses to run when Qt finds no
+font (timings without real glyphs mean nothing) or the machine is busy. Run it on a desktop,
+or under Xvfb on the xcb platform (see the README's developer section):
 ``uv run python benchmarks/bench_view.py``. Last stdout line: one JSON object.
 """
 
@@ -54,7 +55,12 @@ from PySide6.QtGui import (  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication, QTextEdit  # noqa: E402
 
-from benchmarks.machine import busy_limit, load_average, refuse_when_busy  # noqa: E402
+from benchmarks.machine import (  # noqa: E402
+    StealMeter,
+    machine_figures,
+    refuse_when_busy,
+    steal_verdict,
+)
 from core.spans import Span  # noqa: E402
 from nlp.tokenizer import TOKENIZER_VERSION, tokenize  # noqa: E402
 from storage.repository import ProjectRepository  # noqa: E402
@@ -119,13 +125,12 @@ def setup(
         "screen": f"{size.width()}x{size.height()}" if size is not None else "none",
         "python": platform.python_version(),
         "machine": f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs",
-        "load_average": round(load_average(), 2),
-        "busy_limit": busy_limit(),
+        **machine_figures(),
         # PYTHONDONTWRITEBYTECODE here; the start-up figure runs without it (as a desktop).
         "bytecode_written_here": not sys.dont_write_bytecode,
     }
     print("set-up: " + ", ".join(f"{k}={v}" for k, v in info.items()), file=sys.stderr)
-    refuse_when_busy("bench_view", allow_busy)
+    refuse_when_busy("bench_view", allow_busy, info)  # type: ignore[arg-type]
     if app.platformName() == "offscreen" and not offscreen:
         sys.exit(
             "bench_view: Qt's offscreen platform paints to no screen; run on a desktop or "
@@ -359,6 +364,7 @@ def main() -> None:
     app = QApplication.instance() or QApplication([])
     info = setup(app, allow_busy=args.allow_busy, offscreen=args.offscreen)  # type: ignore[arg-type]
     extra: dict[str, float] = {}
+    meter = StealMeter()
     with tempfile.TemporaryDirectory() as tmp:
         tmpdir = Path(tmp)
         path = tmpdir / "view.kathode"
@@ -395,6 +401,7 @@ def main() -> None:
         "commit_over_floor_p95_ms": round(
             window["commit_p95_ms"] - window["commit_floor_p95_ms"], 1
         ),
+        "steal_during_run": steal_verdict("bench_view", meter),
         "setup": info,
     }
     print(json.dumps(result))
