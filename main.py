@@ -292,8 +292,8 @@ def cmd_app(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    # Workers start first, in the background: they import spaCy while this process imports
-    # SQLAlchemy and opens the project; with workers, this process never imports spaCy.
+    # Workers start first, in the background: they compile the tokenizer rules while this
+    # process imports SQLAlchemy and opens the project. No process of an import loads spaCy.
     from storage.import_pool import PreparePool, jobs_for
 
     try:

@@ -19,15 +19,22 @@ Rules on top of spaCy's defaults, in both languages:
 * a period after a four-digit number is split off (``bis 2030.``, ``am 14.03.2026.``): German
   keeps ordinals such as ``23.`` whole, but a year with a period ends a sentence.
 
+Stored tokens come from ``nlp.rule_tokenizer``, which runs the same tokenizer without
+spaCy over these rules as exported to ``resources/tokenizer/<lang>.json``. After a change of
+the rules here, or of spaCy, run ``uv run python -m nlp.tokenizer`` to write them again
+(``tests/nlp/test_rule_tokenizer.py`` fails until then).
+
 Version history: ``kathode-tok-1`` first rules; ``kathode-tok-2`` splits ``2030.`` and
 ``1.5bn``; ``kathode-tok-3`` splits elision hyphens (``Elektrolyt- und``).
 """
 
 from __future__ import annotations
 
+import json
 import re
 from functools import cache
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from core.spans import Token
 
@@ -102,24 +109,73 @@ def make_doc(text: str, lang: str) -> Doc:
 
 
 def tokenize(text: str, lang: str) -> list[Token]:
-    """The project tokens of ``text``; whitespace tokens are left out."""
+    """The project tokens of ``text``; whitespace tokens are left out. No spaCy: the same
+    tokens as :func:`make_doc`'s, from the exported rules (``nlp.rule_tokenizer``)."""
+    flat = token_offsets(text, lang)
     return [
-        Token(t.text, t.idx, t.idx + len(t.text), bool(t.whitespace_))
-        for t in make_doc(text, lang)
-        if not t.is_space
+        Token(text[flat[i] : flat[i + 1]], flat[i], flat[i + 1], bool(flat[i + 2]))
+        for i in range(0, len(flat), 3)
     ]
 
 
 def token_offsets(text: str, lang: str) -> list[int]:
     """The project tokens of ``text`` as the flat ``[start, end, ws, …]`` list a document
-    stores, read from the ``Doc``'s arrays without a ``Token`` object per token (an import
-    tokenizes every document: this is several times cheaper than :func:`tokenize`)."""
-    from spacy.attrs import IDX, IS_SPACE, LENGTH, SPACY
+    stores, by ``nlp.rule_tokenizer`` (the same tokens as :func:`make_doc`, without loading
+    spaCy: an import of a few records no longer waits half a second for it)."""
+    from nlp.rule_tokenizer import rule_tokenizer
 
-    flat: list[int] = []
-    for start, length, ws, is_space in (
-        make_doc(text, lang).to_array([IDX, LENGTH, SPACY, IS_SPACE]).tolist()
-    ):
-        if not is_space:
-            flat.extend((start, start + length, ws))
-    return flat
+    if lang not in LANGUAGES:
+        raise ValueError(f"unsupported language {lang!r}; Kathode knows {', '.join(LANGUAGES)}")
+    return rule_tokenizer(lang).offsets(text)
+
+
+def export_rules(lang: str) -> dict[str, Any]:
+    """The rules of the project tokenizer of ``lang`` as ``nlp.rule_tokenizer`` reads them:
+    the affix and match expressions (pattern and flags) and the special cases' token texts."""
+    from spacy import about
+    from spacy.attrs import ORTH, intify_attrs
+    from spacy.tokenizer import Tokenizer
+
+    tokenizer = blank_pipeline(lang).tokenizer
+    assert isinstance(tokenizer, Tokenizer)
+
+    def expression(bound: Any) -> dict[str, Any] | None:
+        if bound is None:
+            return None
+        return {"pattern": bound.__self__.pattern, "flags": bound.__self__.flags}
+
+    return {
+        "tokenizer_version": TOKENIZER_VERSION,
+        "spacy_version": about.__version__,
+        "lang": lang,
+        "prefix": expression(tokenizer.prefix_search),
+        "suffix": expression(tokenizer.suffix_search),
+        "infix": expression(tokenizer.infix_finditer),
+        "token_match": expression(tokenizer.token_match),
+        "url_match": expression(tokenizer.url_match),
+        "faster_heuristics": tokenizer.faster_heuristics,
+        "specials": {
+            string: [intify_attrs(spec, _do_deprecated=True)[ORTH] for spec in specs]
+            for string, specs in sorted(tokenizer.rules.items())
+        },
+    }
+
+
+def write_rules() -> list[Path]:
+    """Write ``resources/tokenizer/<lang>.json`` for every language (after a change of the
+    rules above or of spaCy: ``uv run python -m nlp.tokenizer``)."""
+    from nlp.rule_tokenizer import rules_path
+
+    written = []
+    for lang in LANGUAGES:
+        path = rules_path(lang)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        text = json.dumps(export_rules(lang), ensure_ascii=False, indent=1)
+        path.write_text(text + "\n", encoding="utf-8")
+        written.append(path)
+    return written
+
+
+if __name__ == "__main__":
+    for written_path in write_rules():
+        print(f"wrote {written_path}")

@@ -1,8 +1,8 @@
 """Worker processes for import: reading, language detection and tokenization on every core.
 
-The pool's processes are forked from a server that has imported spaCy and built the project
-tokenizers once (``forkserver`` with a preload; ``spawn`` where there is no forkserver), so a
-worker starts in milliseconds and the parent never imports spaCy. Neither start method forks
+The pool's processes are forked from a server that has built the project tokenizers once
+(``forkserver`` with a preload; ``spawn`` where there is no forkserver), so a worker starts
+in milliseconds. Neither start method forks
 the parent itself, which is safe in the Qt app. ``start()`` begins that in a background
 thread, so a command can import SQLAlchemy and open its project meanwhile.
 """

@@ -1,8 +1,8 @@
 """Preparing import records, in this process or in worker processes: reading one-document
 files, language, tokens and span alignment — everything an import does before storing.
 
-Nothing here touches the database (the parent process stores), and spaCy is imported only
-when a record is tokenized, so a worker pays for it and the parent does not. Results are
+Nothing here touches the database (the parent process stores), and nothing here imports
+spaCy: ``nlp.rule_tokenizer`` makes the project tokens without it. Results are
 small and picklable: the record (without its token objects), the language, the tokens as
 the flat ``[start, end, ws, …]`` list the database keeps, and a note when tokens were split.
 Errors travel as their message.
