@@ -53,7 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--jobs",
         type=int,
         help="worker processes that read and tokenize (default: all cores, or none for an "
-        "input under 2 MB; 1: no workers)",
+        "input under 1 MB; 1: no workers)",
     )
     imp.add_argument(
         "--text-column", help=".csv/.tsv: the column holding the text (.csv default: text)"

@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 _PRELOAD = ["storage.import_preload"]
 _WATCH_SECONDS = 0.5
-SMALL_INPUT_BYTES = 2_000_000
+SMALL_INPUT_BYTES = 1_000_000
 
 
 def default_jobs() -> int:
@@ -37,8 +37,9 @@ def default_jobs() -> int:
 
 def jobs_for(paths: Iterable[Path], jobs: int | None = None) -> int:
     """``jobs`` if given; else all cores, unless the input is smaller than
-    ``SMALL_INPUT_BYTES``: starting the workers (a process that imports spaCy) costs more
-    than tokenizing a few hundred kilobytes here."""
+    ``SMALL_INPUT_BYTES``: starting the workers costs about 0.15 s, which a 1 MB JSONL
+    input gains back on two cores (measured: 0.5 MB 0.84 s alone, 0.98 s with workers;
+    2 MB 2.24 s alone, 1.91 s with workers)."""
     if jobs is not None:
         return jobs
     size = 0
