@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QRunnable, QSettings, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QObject, QRunnable, QSettings, QThreadPool, QTimer, Signal, Slot
 
 from storage.backup import DEFAULT_KEEP, BackupError, BackupPolicy, edit_mark
 
@@ -21,10 +21,14 @@ class _Signals(QObject):
 
 
 class _BackupJob(QRunnable):
-    def __init__(self, policy: BackupPolicy, signals: _Signals) -> None:
+    """A backup in the pool. Its signals belong to the job, not to the window: a backup may
+    finish after its window was closed and deleted, and then it reports to no one (a signal
+    object parented to the window would be gone, and its emit would raise)."""
+
+    def __init__(self, policy: BackupPolicy) -> None:
         super().__init__()
         self.policy = policy
-        self.signals = signals
+        self.signals = _Signals()
 
     def run(self) -> None:
         try:
@@ -49,9 +53,7 @@ class BackupScheduler(QObject):
             lambda: edit_mark(project),
             keep=int(keep) if keep.isdigit() else DEFAULT_KEEP,
         )
-        self._signals = _Signals(self)
         self._running = False
-        self._signals.done.connect(self._on_done)
         self.timer = QTimer(self)
         self.timer.setInterval(CHECK_INTERVAL_MS)
         self.timer.timeout.connect(self.check)
@@ -65,10 +67,12 @@ class BackupScheduler(QObject):
         if self._running:
             return
         self._running = True
-        job = _BackupJob(self.policy, self._signals)
+        job = _BackupJob(self.policy)
+        job.signals.done.connect(self._on_done)  # queued: this object lives in the GUI thread
         job.setAutoDelete(True)
         QThreadPool.globalInstance().start(job)
 
+    @Slot(str)
     def _on_done(self, text: str) -> None:
         self._running = False
         if text:
