@@ -8,6 +8,9 @@ from typing import Any, Literal
 
 from core.spans import Span, Token
 
+# The source of suggestions that came as Label Studio predictions: ``label-studio:<model>``.
+LABEL_STUDIO_SOURCE = "label-studio"
+
 Answer = Literal["accept", "reject", "ignore"]
 
 

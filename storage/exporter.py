@@ -51,6 +51,8 @@ _ANNOTATION = m.AnnotationRow.__table__
 _ANNOTATOR = m.AnnotatorRow.__table__
 _DOCUMENT = m.DocumentRow.__table__
 _SPAN = m.SpanRow.__table__
+_SUGGESTION_RUN = m.SuggestionRunRow.__table__
+_SUGGESTION = m.SuggestionRow.__table__
 _STATUSES = {status.value: status for status in Status}
 
 
@@ -167,7 +169,8 @@ def export_project(
             done = 0
             if progress:
                 progress(done, total)
-            for page in record_pages(connection, where, options.labels):
+            predictions = options.format == "label-studio"
+            for page in record_pages(connection, where, options.labels, predictions):
                 if cancel and cancel():
                     raise ExportCancelled
                 for record in page:
@@ -261,10 +264,14 @@ def _filters(connection: Connection, options: ExportOptions) -> list[ColumnEleme
 
 
 def record_pages(
-    connection: Connection, where: Sequence[ColumnElement[bool]], labels: frozenset[str] | None
+    connection: Connection,
+    where: Sequence[ColumnElement[bool]],
+    labels: frozenset[str] | None,
+    predictions: bool = False,
 ) -> Iterator[list[ExportRecord]]:
     """The filtered annotations, a page at a time, in annotation id order (``where`` may
-    name columns of ``annotation``, ``annotator`` and ``document``)."""
+    name columns of ``annotation``, ``annotator`` and ``document``); with ``predictions``,
+    each with its document's cached suggestions."""
     a, d = _ANNOTATION, _DOCUMENT
     page_query = (
         select(
@@ -291,6 +298,9 @@ def record_pages(
         if not rows:
             return
         spans = _spans_of(connection, [row[0] for row in rows], labels)
+        suggested = (
+            _suggestions_of(connection, {row[1] for row in rows}, labels) if predictions else {}
+        )
         yield [
             ExportRecord(
                 document_id=document_id,
@@ -302,6 +312,7 @@ def record_pages(
                 session=session,
                 timestamp=_unix_seconds(updated_at),
                 meta=_with_note(meta, comment, flag),
+                predictions=suggested.get(document_id, {}),
             )
             for (
                 annotation_id,
@@ -345,6 +356,27 @@ def _spans_of(
     for annotation_id, start, end, label, source in connection.execute(query).all():
         spans[annotation_id].append(Span(start, end, label, source))
     return spans
+
+
+def _suggestions_of(
+    connection: Connection, document_ids: set[int], labels: frozenset[str] | None
+) -> dict[int, dict[str, list[Span]]]:
+    """The documents' cached suggestions: document -> suggester -> spans in text order."""
+    run, row = _SUGGESTION_RUN, _SUGGESTION
+    query = (
+        select(
+            run.c.document_id, run.c.suggester, row.c.start, row.c.end, row.c.label, row.c.source
+        )
+        .join(row, row.c.run_id == run.c.id)
+        .where(run.c.document_id.in_(sorted(document_ids)))
+        .order_by(run.c.document_id, run.c.suggester, row.c.start, row.c.end, row.c.label)
+    )
+    if labels is not None:
+        query = query.where(row.c.label.in_(sorted(labels)))
+    found: dict[int, dict[str, list[Span]]] = defaultdict(dict)
+    for document_id, suggester, start, end, label, source in connection.execute(query).all():
+        found[document_id].setdefault(suggester, []).append(Span(start, end, label, source))
+    return found
 
 
 def _unix_seconds(moment: datetime) -> int:

@@ -20,7 +20,9 @@ class ExportRecord:
     ``token_offsets`` are the document's stored tokens as flat triples ``start, end, ws``
     (the layout storage keeps them in), so the JSONL path never builds a ``Token`` per token;
     :meth:`tokens` gives them as objects. ``spans`` are sorted and already label-filtered.
-    ``timestamp`` is the annotation's last change in Unix seconds.
+    ``timestamp`` is the annotation's last change in Unix seconds. ``predictions`` are the
+    document's cached suggestions by suggester, label-filtered (only the Label Studio export
+    asks for them).
     """
 
     document_id: int
@@ -32,6 +34,7 @@ class ExportRecord:
     session: str | None = None
     timestamp: int = 0
     meta: Mapping[str, Any] = field(default_factory=dict)
+    predictions: Mapping[str, Sequence[Span]] = field(default_factory=dict)
 
     def tokens(self) -> list[Token]:
         flat, text = self.token_offsets, self.text

@@ -27,11 +27,10 @@ from core.formats._checks import (
     json_type,
 )
 from core.offsets import OffsetMap
-from core.records import Answer, ImportRecord
+from core.records import LABEL_STUDIO_SOURCE, Answer, ImportRecord
 from core.spans import MANUAL_SOURCE, Span
 from core.text_rules import InvalidNameError, check_annotator_name
 
-SOURCE_PREFIX = "label-studio"
 _STATUS_ANSWERS: dict[str, Answer] = {
     "accepted": "accept",
     "rejected": "reject",
@@ -60,7 +59,7 @@ def label_studio_records(
         if not isinstance(prediction, dict):
             raise InvalidRecord(f"{where}: expected an object, got {json_type(prediction)}")
         model = prediction.get("model_version")
-        name = f"{SOURCE_PREFIX}:{model}" if model not in (None, "") else SOURCE_PREFIX
+        name = f"{LABEL_STUDIO_SOURCE}:{model}" if model not in (None, "") else LABEL_STUDIO_SOURCE
         spans = _result_spans(where, prediction, text, offsets, name)
         suggestions.setdefault(name, []).extend(spans)
     suggestions = {name: collapse_duplicates(spans) for name, spans in suggestions.items()}
@@ -150,7 +149,7 @@ def _annotator(where: str, value: object) -> str | None:
         value = value.get("email") or value.get("id")
     if value is None or value == "":
         return None
-    name = f"{SOURCE_PREFIX}-user-{value}" if is_int(value) else str(value)
+    name = f"{LABEL_STUDIO_SOURCE}-user-{value}" if is_int(value) else str(value)
     try:
         return check_annotator_name(name)
     except InvalidNameError as error:

@@ -292,6 +292,47 @@ def label_studio_versions(repo: ProjectRepository) -> dict[tuple[str, str], tupl
     return found
 
 
+def test_export_label_studio_predictions_come_back_as_the_same_suggestions(
+    tmp_path: Path,
+) -> None:
+    text = "CATL baut in Arnstadt ein Werk für LFP-Zellen."
+    rules = [Span(0, 4, "ORG", "rules:de-patterns"), Span(35, 38, "CHEMISTRY", "rules:x")]
+    theirs = [Span(13, 21, "LOC", "label-studio:v3")]
+    with ProjectRepository.open(tmp_path / "p.kathode") as repo:
+        [(doc_id, _)] = repo.add_documents([new_document(text, "de")])
+        repo.add_span(doc_id, "ana", Span(0, 4, "ORG"))
+        repo.set_status(doc_id, "ana", Status.ACCEPTED)
+        repo.store_suggestions([(doc_id, rules)], "rules", "v1")
+        repo.store_suggestions([(doc_id, theirs)], "label-studio:v3", "imported")
+        out = tmp_path / "tasks.json"
+        export_project(repo, ExportOptions("label-studio", out, ALL_ANSWERED))
+        only_org = tmp_path / "org.json"
+        export_project(repo, ExportOptions("label-studio", only_org, labels=frozenset({"ORG"})))
+    [task] = json.loads(out.read_text("utf-8"))
+    predicted = {
+        p["model_version"]: [(r["value"]["text"], r["value"]["labels"]) for r in p["result"]]
+        for p in task["predictions"]
+    }
+    assert predicted == {
+        "rules": [("CATL", ["ORG"]), ("LFP", ["CHEMISTRY"])],
+        "v3": [("Arnstadt", ["LOC"])],
+    }
+    ids = [r["id"] for p in task["predictions"] for r in p["result"]]
+    ids += [r["id"] for r in task["annotations"][0]["result"]]
+    assert len(set(ids)) == len(ids)  # Label Studio keys results by id
+    [org_task] = json.loads(only_org.read_text("utf-8"))
+    assert [p["model_version"] for p in org_task["predictions"]] == ["rules"]
+    with ProjectRepository.open(tmp_path / "fresh.kathode") as fresh:
+        assert import_paths(fresh, [out]).ok
+        [fresh_id] = fresh.document_ids()
+        back = fresh.imported_suggestions(fresh_id)
+        assert fresh.versions(fresh_id)["ana"].spans == [Span(0, 4, "ORG")]
+    assert {name: [(s.start, s.end, s.label) for s in spans] for name, spans in back.items()} == {
+        "label-studio:rules": [(0, 4, "ORG"), (35, 38, "CHEMISTRY")],
+        "label-studio:v3": [(13, 21, "LOC")],
+    }
+
+
 def test_export_roundtrip_label_studio_same_spans_people_and_answers(tmp_path: Path) -> None:
     with rich_project(tmp_path / "p.kathode", tmp_path) as repo:
         emoji = repo.add_documents([new_document("🔋 CATL liefert Zellen an 🚗 BMW.", "de")])
