@@ -31,6 +31,16 @@ from typing import Any
 RULES_DIR = Path(__file__).resolve().parents[1] / "resources" / "tokenizer"
 _RUNS = re.compile(r"\S+|\s+")
 _CACHE_SIZE = 200_000
+# Taking affixes off a run copies what is left each time (spaCy's algorithm), so a long run
+# of punctuation without whitespace is quadratic: 20,000 "(" take 30 s in spaCy (whose
+# suffix expression scans the whole rest each time). Here the suffix scan is short, and a
+# text may take affixes off this many characters in all (about a second); beyond that it is
+# refused instead of holding the import up for minutes. Natural text stays far below it.
+AFFIX_WORK_LIMIT = 100_000_000
+
+
+class TokenizerLimitError(ValueError):
+    """A text whose whitespace-free runs hold too many affixes to tokenize in good time."""
 
 
 def rules_path(lang: str) -> Path:
@@ -51,6 +61,16 @@ class RuleTokenizer:
         token_match, url_match = _compiled(rules["token_match"]), _compiled(rules["url_match"])
         self._prefix = prefix.search if prefix else None
         self._suffix = suffix.search if suffix else None
+        # A suffix ends the run, so those of at most ``width`` characters need only be
+        # looked for at its end: a long run costs a short scan, not one over all of it.
+        widths: Mapping[str, Any] | None = rules.get("suffix_widths")
+        self._suffix_width: int | None = None
+        if widths is not None and suffix is not None:
+            self._suffix_width = widths["width"]
+            flags = rules["suffix"]["flags"]
+            bounded, unbounded = widths["bounded"], widths["unbounded"]
+            self._bounded_suffix = re.compile(bounded, flags).search if bounded else None
+            self._unbounded_suffix = re.compile(unbounded, flags).search if unbounded else None
         self._infixes = infix.finditer if infix else None
         self._token_match = token_match.match if token_match else None
         self._url_match = url_match.match if url_match else None
@@ -58,6 +78,7 @@ class RuleTokenizer:
             string: tuple(orths) for string, orths in rules["specials"].items()
         }
         self._cache: dict[str, tuple[str, ...]] = {}
+        self._work = 0  # characters scanned for affixes in the current text
         # Special cases whose text the affix rules would cut (``Wh/kg``, ``(Dr.``) are also
         # looked for as token sequences after the runs are split: first token -> sequences.
         self._sequences: dict[str, list[tuple[str, ...]]] = {}
@@ -78,8 +99,30 @@ class RuleTokenizer:
         match = search(string) if search else None
         return match.end() - match.start() if match else 0
 
+    def _suffix_length(self, string: str) -> int:
+        """``suffix_search``'s match length, by a scan of the run's last ``width`` characters
+        for the suffixes that short (each ends the run, so starts no earlier) and a full one
+        for the few that may be longer (``\\.\\.+``). The leftmost start wins, as in the one
+        expression: every suffix ends at the run's end (a run with a newline, where ``$``
+        also matches before it, takes the one expression)."""
+        width = self._suffix_width
+        if width is None or len(string) <= 4 * width + 16 or "\n" in string:
+            return self._affix_length(self._suffix, string)
+        starts = []
+        bounded = (
+            self._bounded_suffix(string, len(string) - width) if self._bounded_suffix else None
+        )
+        if bounded:
+            starts.append(bounded.start())
+        unbounded = self._unbounded_suffix(string) if self._unbounded_suffix else None
+        if unbounded:
+            starts.append(unbounded.start())
+        return len(string) - min(starts) if starts else 0
+
     def offsets(self, text: str) -> list[int]:
-        """The flat ``[start, end, ws, …]`` triples of the tokens that are not whitespace."""
+        """The flat ``[start, end, ws, …]`` triples of the tokens that are not whitespace.
+        Raises :class:`TokenizerLimitError` for a text past :data:`AFFIX_WORK_LIMIT`."""
+        self._work = 0
         tokens = self._tokens(text, specials=True)
         flat: list[int] = []
         start = 0
@@ -101,7 +144,14 @@ class RuleTokenizer:
                 run = run[1:]
                 if not run:
                     continue
-            tokens.extend((piece, 0) for piece in split(run))
+            try:
+                tokens.extend((piece, 0) for piece in split(run))
+            except TokenizerLimitError:
+                raise TokenizerLimitError(
+                    f"the {len(run):,} characters without whitespace at character "
+                    f"{match.start():,} ({run[:12]!r}…) hold too many punctuation affixes to "
+                    "tokenize in good time; break them up with spaces or remove them"
+                ) from None
         if specials and self._sequences:
             tokens = self._merge_special_sequences(tokens)
         return tokens
@@ -129,12 +179,15 @@ class RuleTokenizer:
             if (self._token_match and self._token_match(string)) or string in specials:
                 break
             last_length = len(string)
+            self._work += last_length
+            if self._work > AFFIX_WORK_LIMIT:
+                raise TokenizerLimitError(run)
             pre = self._affix_length(self._prefix, string)
             if pre and len(string) > pre and string[pre:] in specials:
                 prefixes.append(string[:pre])
                 string = string[pre:]
                 break
-            suf = self._affix_length(self._suffix, string[pre:])
+            suf = self._suffix_length(string[pre:])
             if suf and len(string) > suf and string[:-suf] in specials:
                 suffixes.append(string[-suf:])
                 string = string[:-suf]

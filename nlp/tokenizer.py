@@ -62,26 +62,53 @@ GERMAN_ABBREVIATIONS = (
 ENGLISH_ABBREVIATIONS = ("Inc.", "Ltd.", "Co.", "Corp.", "Dr.", "Prof.", "bn.", "mn.", "approx.")
 
 
-def _customise(nlp: Language) -> None:
+def _affixes(nlp: Language) -> tuple[list[str], list[str], list[str]]:
+    """The prefix, suffix and infix expressions: spaCy's defaults and ours."""
     from spacy.lang.char_classes import ALPHA
+
+    def strings(items: Any) -> list[str]:  # spaCy's lists may hold compiled expressions
+        return [item if isinstance(item, str) else item.pattern for item in items or ()]
+
+    prefixes = [*strings(nlp.Defaults.prefixes), rf"[{HYPHENS}](?=[{ALPHA}])"]  # -verarbeitung
+    units = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
+    suffixes = [
+        *strings(nlp.Defaults.suffixes),
+        r"(?<=[A-Z][A-Z])s",  # GMs -> GM s, CATLs -> CATL s
+        rf"(?<=[0-9])(?:{units})",
+        rf"(?<=[{ALPHA}0-9])[{HYPHENS}]",  # Elektrolyt- und -> Elektrolyt - und
+        r"(?<=[0-9]{4})\.",  # a year ends the sentence: "bis 2030." -> 2030 . (German)
+    ]
+    infixes = [*strings(nlp.Defaults.infixes), rf"(?<=[{ALPHA}0-9])[{HYPHENS}](?=[{ALPHA}0-9])"]
+    return prefixes, suffixes, infixes
+
+
+def _suffix_widths(suffixes: list[str]) -> dict[str, Any]:
+    """The suffix expressions split by how long a match can be, for the rule tokenizer's
+    scan of long runs: every suffix ends the run, so one of at most ``width`` characters
+    starts no earlier than that from the end. (Python's own parser measures the widths;
+    this runs only when the rules are exported.)"""
+    import re._parser as parser
+
+    pieces = [p for p in suffixes if p.strip()]  # as spaCy's compile_suffix_regex keeps them
+    width = {p: parser.parse(p).getwidth()[1] for p in pieces}
+    bounded = [p for p in pieces if width[p] < parser.MAXREPEAT]
+    return {
+        "width": max((width[p] for p in bounded), default=0),
+        "bounded": "|".join(p + "$" for p in bounded) or None,
+        "unbounded": "|".join(p + "$" for p in pieces if p not in bounded) or None,
+    }
+
+
+def _customise(nlp: Language) -> None:
     from spacy.symbols import ORTH
     from spacy.tokenizer import Tokenizer
     from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
 
     tokenizer = nlp.tokenizer
     assert isinstance(tokenizer, Tokenizer)
-    infixes = [*(nlp.Defaults.infixes or ()), rf"(?<=[{ALPHA}0-9])[{HYPHENS}](?=[{ALPHA}0-9])"]
+    prefixes, suffixes, infixes = _affixes(nlp)
     tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
-    prefixes = [*(nlp.Defaults.prefixes or ()), rf"[{HYPHENS}](?=[{ALPHA}])"]  # -verarbeitung
     tokenizer.prefix_search = compile_prefix_regex(prefixes).search
-    units = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
-    suffixes = [
-        *(nlp.Defaults.suffixes or ()),
-        r"(?<=[A-Z][A-Z])s",  # GMs -> GM s, CATLs -> CATL s
-        rf"(?<=[0-9])(?:{units})",
-        rf"(?<=[{ALPHA}0-9])[{HYPHENS}]",  # Elektrolyt- und -> Elektrolyt - und
-        r"(?<=[0-9]{4})\.",  # a year ends the sentence: "bis 2030." -> 2030 . (German)
-    ]
     tokenizer.suffix_search = compile_suffix_regex(suffixes).search
     abbreviations = GERMAN_ABBREVIATIONS if nlp.lang == "de" else ENGLISH_ABBREVIATIONS
     for special in (*COMPOUND_UNITS, *abbreviations):
@@ -135,9 +162,13 @@ def export_rules(lang: str) -> dict[str, Any]:
     from spacy import about
     from spacy.attrs import ORTH, intify_attrs
     from spacy.tokenizer import Tokenizer
+    from spacy.util import compile_suffix_regex
 
-    tokenizer = blank_pipeline(lang).tokenizer
+    nlp = blank_pipeline(lang)
+    tokenizer = nlp.tokenizer
     assert isinstance(tokenizer, Tokenizer)
+    suffixes = _affixes(nlp)[1]
+    assert compile_suffix_regex(suffixes).pattern == tokenizer.suffix_search.__self__.pattern
 
     def expression(bound: Any) -> dict[str, Any] | None:
         if bound is None:
@@ -150,6 +181,7 @@ def export_rules(lang: str) -> dict[str, Any]:
         "lang": lang,
         "prefix": expression(tokenizer.prefix_search),
         "suffix": expression(tokenizer.suffix_search),
+        "suffix_widths": _suffix_widths(suffixes),
         "infix": expression(tokenizer.infix_finditer),
         "token_match": expression(tokenizer.token_match),
         "url_match": expression(tokenizer.url_match),

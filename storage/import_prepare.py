@@ -103,6 +103,7 @@ def prepare(record: ImportRecord, options: ImportOptions) -> Prepared:
     that the file's offsets are kept exactly. Suggestions are held to the same tokens.
     """
     from nlp.language import detect_language
+    from nlp.rule_tokenizer import TokenizerLimitError
     from nlp.tokenizer import TOKENIZER_VERSION, token_offsets
 
     record = _mapped(record, options)
@@ -114,7 +115,12 @@ def prepare(record: ImportRecord, options: ImportOptions) -> Prepared:
     if record.tokens is not None:
         flat, version = _flat(record.tokens), RECORD_TOKENIZER
     else:
-        flat, version = token_offsets(record.text, language), TOKENIZER_VERSION
+        try:
+            flat, version = token_offsets(record.text, language), TOKENIZER_VERSION
+        except TokenizerLimitError as exc:
+            raise RecordError(
+                record.source, record.line, str(exc), numbered=record.numbered
+            ) from None
     edges = _Boundaries(flat)
     misaligned = [s for s in spans if not edges.fit(s)]
     note = None

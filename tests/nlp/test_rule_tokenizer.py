@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nlp.rule_tokenizer import RuleTokenizer, rule_tokenizer, rules_path
+from nlp.rule_tokenizer import RuleTokenizer, TokenizerLimitError, rule_tokenizer, rules_path
 from nlp.tokenizer import LANGUAGES, export_rules, make_doc
 from tests.nlp.conftest import shared_path
 
@@ -96,6 +96,29 @@ def test_generated_german_text_tokenizes_as_spacy_does(text: str) -> None:
 @given(texts_for("en"))
 def test_generated_english_text_tokenizes_as_spacy_does(text: str) -> None:
     assert_same_tokens(text, "en")
+
+
+def long_runs_for(lang: str) -> st.SearchStrategy[str]:
+    """Runs of 40 to 400 characters without whitespace, where suffixes are looked for at the
+    run's end only (``RuleTokenizer._suffix_length``)."""
+    pieces = [f for f in FRAGMENTS if not any(c.isspace() for c in f)]
+    return st.lists(st.sampled_from(pieces), min_size=20, max_size=120).map("".join)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(LANGUAGES), st.data())
+def test_generated_long_runs_tokenize_as_spacy_does(lang: str, data: st.DataObject) -> None:
+    assert_same_tokens(data.draw(long_runs_for(lang)), lang)
+
+
+def test_a_run_of_affixes_beyond_the_work_limit_is_refused_quickly() -> None:
+    tokenizer = rule_tokenizer("de")
+    assert len(tokenizer.offsets("=" * 3000)) == 3 * 3000  # 4.3 s in spaCy's scan, here ~0
+    with pytest.raises(TokenizerLimitError, match=r"20,000 characters without whitespace at "
+                       r"character 8 \('\(\(\(") as refused:  # fmt: skip
+        tokenizer.offsets("Vorwort " + "(" * 20_000 + " Ende")
+    assert "break them up with spaces" in str(refused.value)
+    assert len(tokenizer.offsets("a" * 1_000_000 + ".")) == 6  # long, but one affix
 
 
 @pytest.mark.parametrize(

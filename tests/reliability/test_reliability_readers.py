@@ -143,3 +143,17 @@ def test_reliability_rlimit_is_available() -> None:
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     assert hard == resource.RLIM_INFINITY or hard >= 1 << 30
     assert soft == resource.RLIM_INFINITY or soft >= 1 << 30
+
+
+def test_reliability_a_run_of_punctuation_is_refused_fast_and_alone(tmp_path: Path) -> None:
+    """40,000 "(" without a space: spaCy's tokenizer algorithm is quadratic there (minutes);
+    the record is refused with its line, in about a second, and the others import."""
+    records = ["CATL liefert LFP-Zellen an BMW.", "(" * 40_000, "Northvolt baut in Heide."]
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps({"text": t}) + "\n" for t in records), "utf-8")
+    with ProjectRepository.open(tmp_path / "p.kathode") as repo:
+        summary = import_paths(repo, [source])
+        texts = sorted(repo.document(i).text for i in repo.document_ids())
+    assert texts == [records[0], records[2]]
+    [refusal] = summary.refused
+    assert refusal.startswith(f"{source}:2: the 40,000 characters without whitespace")
