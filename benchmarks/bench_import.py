@@ -16,6 +16,7 @@ Each measurement runs in its own process so that its peak RSS is its own:
   written by Kathode's own readers (the posts with an empty label list);
 * ``cli-one``: ``main.py import`` of a one-record file into a new project;
 * ``cli-stats``: ``main.py stats`` on the project ``cli-import`` made (24k documents).
+Each ``cli-`` figure is the median of three runs.
 
 The kathode measurements use all cores (``--jobs`` default); the floors use one. Every
 measured process runs with Python's bytecode cache (warmed first), as a user's does, even
@@ -37,6 +38,7 @@ import os
 import platform
 import resource
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -146,6 +148,7 @@ def write_spans_file(sentences: Path, out: Path) -> tuple[int, int]:
 # A user's Python caches compiled modules (.pyc); a shell with PYTHONDONTWRITEBYTECODE set
 # recompiles spaCy and SQLAlchemy in every new process (about 2 s here). The measurements run
 # as a user's would: with the cache, warmed by one run first.
+RUNS = 3
 USER_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
@@ -220,15 +223,23 @@ def main() -> None:
         print(f"kathode, half the sentences: {kathode_half}", file=sys.stderr)
         spans_file = workdir / "spans.jsonl"
         docs, spans = write_spans_file(SENTENCES, spans_file)
-        project = workdir / "cli.kathode"
-        cli_import = cli("import", str(spans_file), "--project", str(project))
+        # A one-shot command's time varies by a few tenths from run to run here: each CLI
+        # figure is the median of RUNS runs (the import of 24k into a new project each time).
+        cli_import = statistics.median(
+            cli("import", str(spans_file), "--project", str(workdir / f"cli{i}.kathode"))
+            for i in range(RUNS)
+        )
+        project = workdir / "cli0.kathode"
         print(f"cli import of {docs} documents, {spans} spans: {cli_import:.2f} s", file=sys.stderr)
         one = workdir / "one.jsonl"
         one.write_text(json.dumps({"text": "CATL baut ein Werk in Arnstadt."}) + "\n")
         cli("import", str(one), "--project", str(workdir / "warm.kathode"))  # writes the .pyc
-        cli_one = cli("import", str(one), "--project", str(workdir / "one.kathode"))
+        cli_one = statistics.median(
+            cli("import", str(one), "--project", str(workdir / f"one{i}.kathode"))
+            for i in range(RUNS)
+        )
         print(f"cli import of one record into a new project: {cli_one:.2f} s", file=sys.stderr)
-        cli_stats = cli("stats", "--project", str(project))
+        cli_stats = statistics.median(cli("stats", "--project", str(project)) for _ in range(RUNS))
         print(f"cli stats on the {docs}-document project: {cli_stats:.2f} s", file=sys.stderr)
     docs_per_s = kathode["docs"] / kathode["seconds"]
     floor_per_s = floor["docs"] / floor["seconds"]
