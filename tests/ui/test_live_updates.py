@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -102,7 +104,9 @@ with ProjectRepository.open(sys.argv[1]) as repo:
 """
 
 
-def check_reaches_review_window(qtbot: QtBot, project: str) -> None:
+def check_reaches_review_window(
+    qtbot: QtBot, project: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from core.documents import Status
     from core.spans import Span
     from ui.review.review_window import ReviewWindow
@@ -129,6 +133,14 @@ def check_reaches_review_window(qtbot: QtBot, project: str) -> None:
         qtbot.waitUntil(lambda: window.document_id == docs[0])  # read in the background
         assert window.editor.annotators == ["ana"]
 
+        read_on: list[bool] = []  # whether each queue read ran on the GUI thread
+        read_queue = ProjectRepository.review_queue
+
+        def recorded(self: ProjectRepository, **query: Any) -> Any:
+            read_on.append(threading.current_thread() is threading.main_thread())
+            return read_queue(self, **query)
+
+        monkeypatch.setattr(ProjectRepository, "review_queue", recorded)
         subprocess.run(
             [sys.executable, "-c", REVIEW_EDIT, project, str(docs[0]), str(docs[1])],
             cwd=ROOT,
@@ -141,6 +153,7 @@ def check_reaches_review_window(qtbot: QtBot, project: str) -> None:
         assert time.monotonic() - done <= 2.0
         assert window.document_id == docs[0]  # the open document stayed open
         assert "ben" in window.heading.text()
+        assert read_on and not any(read_on)  # the queue was read again off the GUI thread
         labels = {c.span.label for c in window.editor.candidates}
         assert labels == {"LOC", "ORG"}  # ana's and ben's candidates side by side
     finally:
@@ -149,10 +162,14 @@ def check_reaches_review_window(qtbot: QtBot, project: str) -> None:
         repo.close()
 
 
-def test_live_updates_reach_the_review_window_on_sqlite(qtbot: QtBot, tmp_path: Path) -> None:
-    check_reaches_review_window(qtbot, str(tmp_path / "r.kathode"))
+def test_live_updates_reach_the_review_window_on_sqlite(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    check_reaches_review_window(qtbot, str(tmp_path / "r.kathode"), monkeypatch)
 
 
 @pytest.mark.postgres
-def test_live_updates_reach_the_review_window_on_postgres(qtbot: QtBot, postgres_url: str) -> None:
-    check_reaches_review_window(qtbot, postgres_url)
+def test_live_updates_reach_the_review_window_on_postgres(
+    qtbot: QtBot, postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    check_reaches_review_window(qtbot, postgres_url, monkeypatch)

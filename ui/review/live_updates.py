@@ -1,7 +1,9 @@
 """Other people's changes in the review window within a moment: the review queue is read
-again (keeping the selection), and the open document is shown again when a person's
-version of it changed. Gold changes only update the queue's *reviewed* column: the
-window's own decisions arrive here too and are already on screen."""
+again in the background (keeping the selection; at 24,000 documents that read takes 0.4 s,
+which a busy team would otherwise freeze the window for at every change), and the open
+document is shown again when a person's version of it changed. Gold changes only update the
+queue's *reviewed* column: the window's own decisions arrive here too and are already on
+screen."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from core.roles import permissions_of
 from storage.changes import Change
-from storage.review import is_reserved_name
+from storage.review import ReviewItem, is_reserved_name
 from storage.team import role_of
 from ui.widgets.actions import apply_permissions
 from ui.widgets.live_updates import LiveUpdates
@@ -20,11 +22,26 @@ if TYPE_CHECKING:
 VERSION_TABLES = frozenset({"annotation", "span", "rejection"})
 
 
+QUEUE_READ = "review-queue"
+
+
 def connect_review_window(window: ReviewWindow) -> LiveUpdates:
     """Offer what the reviewer's role allows and keep the window up to date."""
     apply_permissions(window.actions_by_id, permissions_of(role_of(window.repo, window.reviewer)))
     live = LiveUpdates(window.repo, window)
-    live.changed.connect(lambda changes: apply_review_changes(window, changes))
+    pending: list[Change] = []  # changes since the last queue read began, for its answer
+
+    def on_changed(changes: list[Change]) -> None:
+        pending.extend(changes)
+        window.reads.read(QUEUE_READ, window.queue.model.read(), on_queue_read)
+
+    def on_queue_read(rows: list[ReviewItem]) -> None:
+        changes = list(pending)
+        pending.clear()
+        window.queue.show_rows(rows)
+        apply_review_changes(window, changes)
+
+    live.changed.connect(on_changed)
     return live.follow_visibility(window)
 
 
@@ -42,16 +59,9 @@ def touches_versions(changes: list[Change], document_id: int | None) -> bool:
 
 
 def apply_review_changes(window: ReviewWindow, changes: list[Change]) -> None:
+    """After the queue shows its new rows: open the first document when none was, and show
+    the open one again when a person's version of it changed."""
     queue = window.queue
-    current = queue.current_document()
-    queue.blockSignals(True)  # the open document stays open: no document_chosen
-    try:
-        queue.model.reload()
-        row = None if current is None else queue.model.row_of(current)
-        if row is not None:
-            queue.table.selectRow(row)
-    finally:
-        queue.blockSignals(False)
     document_id = window.document_id
     if document_id is None:
         if queue.current_document() is None and queue.model.rowCount():

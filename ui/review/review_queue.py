@@ -3,6 +3,7 @@ label; a thin Qt table model over ``repo.review_queue``."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -46,8 +47,17 @@ class ReviewQueueModel(ListTableModel[ReviewItem]):
         self.reload()
 
     def reload(self) -> None:
+        self.set_rows(self.repo.review_queue(**self._filter))
+
+    def read(self) -> Callable[[ProjectRepository], list[ReviewItem]]:
+        """The queue's read under the current filter, for a background worker's repository
+        (:meth:`set_rows` shows what it returns)."""
+        query = dict(self._filter)
+        return lambda repo: repo.review_queue(**query)
+
+    def set_rows(self, rows: list[ReviewItem]) -> None:
         self.beginResetModel()
-        self._rows = self.repo.review_queue(**self._filter)
+        self._rows = rows
         self.endResetModel()
 
     def set_reviewed(self, document_id: int, reviewed: bool) -> None:
@@ -168,6 +178,19 @@ class ReviewQueuePanel(QWidget):
             self.table.selectRow(row)
         elif self.model.rowCount() > 0:
             self.table.selectRow(0)
+
+    def show_rows(self, rows: list[ReviewItem]) -> None:
+        """Rows read again in the background: the selected document stays selected, and no
+        ``document_chosen`` follows (the open document stays open)."""
+        current = self.current_document()
+        self.blockSignals(True)
+        try:
+            self.model.set_rows(rows)
+            row = None if current is None else self.model.row_of(current)
+            if row is not None:
+                self.table.selectRow(row)
+        finally:
+            self.blockSignals(False)
 
     def current_document(self) -> int | None:
         item = self.model.item(self.table.currentIndex().row())
