@@ -29,6 +29,23 @@ def test_startup_importing_the_ui_does_not_import_spacy() -> None:
     assert done.stdout.strip() == "[]"
 
 
+def test_startup_creating_the_demo_project_does_not_import_spacy(tmp_path: Path) -> None:
+    """The first start fills the demo project in the window's process: its tokens come from
+    ``nlp.rule_tokenizer``, so spaCy stays out of that process too."""
+    code = (
+        "import sys; from storage.demo import open_demo_project; "
+        "repo, summary = open_demo_project(); assert summary and summary.documents_added == 8; "
+        "print(sorted(m for m in sys.modules if m == 'spacy' or m.startswith('spacy.')))"
+    )
+    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120, env=env
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+    assert (tmp_path / "Kathode" / "demo.kathode").exists()
+
+
 def test_startup_debian_packages_follow_the_soname_rule() -> None:
     assert debian_package("libxcb-cursor.so.0") == "libxcb-cursor0"
     assert debian_package("libxkbcommon-x11.so.0") == "libxkbcommon-x11-0"
