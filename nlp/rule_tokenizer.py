@@ -43,6 +43,18 @@ class TokenizerLimitError(ValueError):
     """A text whose whitespace-free runs hold too many affixes to tokenize in good time."""
 
 
+class _Budget:
+    """The affix work one text may still do (one per call: the tokenizer is shared)."""
+
+    def __init__(self, left: float) -> None:
+        self.left = left
+
+    def spend(self, characters: int) -> None:
+        self.left -= characters
+        if self.left < 0:
+            raise TokenizerLimitError
+
+
 def rules_path(lang: str) -> Path:
     return RULES_DIR / f"{lang}.json"
 
@@ -78,13 +90,13 @@ class RuleTokenizer:
             string: tuple(orths) for string, orths in rules["specials"].items()
         }
         self._cache: dict[str, tuple[str, ...]] = {}
-        self._work = 0  # characters scanned for affixes in the current text
         # Special cases whose text the affix rules would cut (``Wh/kg``, ``(Dr.``) are also
         # looked for as token sequences after the runs are split: first token -> sequences.
         self._sequences: dict[str, list[tuple[str, ...]]] = {}
         for string in sorted(self._specials):
             if not rules["faster_heuristics"] or self._cuts(string) or " " in string:
-                sequence = tuple(piece for piece, _ in self._tokens(string, specials=False))
+                plain = self._tokens(string, _Budget(float("inf")), specials=False)
+                sequence = tuple(piece for piece, _ in plain)
                 self._sequences.setdefault(sequence[0], []).append(sequence)
 
     def _cuts(self, string: str) -> bool:
@@ -100,11 +112,11 @@ class RuleTokenizer:
         return match.end() - match.start() if match else 0
 
     def _suffix_length(self, string: str) -> int:
-        """``suffix_search``'s match length, by a scan of the run's last ``width`` characters
-        for the suffixes that short (each ends the run, so starts no earlier) and a full one
-        for the few that may be longer (``\\.\\.+``). The leftmost start wins, as in the one
-        expression: every suffix ends at the run's end (a run with a newline, where ``$``
-        also matches before it, takes the one expression)."""
+        """``suffix_search``'s match length: the suffixes of at most ``width`` characters are
+        looked for in the run's last ``width`` characters (each ends the run, so it starts no
+        earlier), the few that may be longer (``\\.\\.+``) in all of it. The leftmost start
+        wins, as in the one expression: every suffix ends at the run's end (a run with a
+        newline, where ``$`` also matches before it, takes the one expression)."""
         width = self._suffix_width
         if width is None or len(string) <= 4 * width + 16 or "\n" in string:
             return self._affix_length(self._suffix, string)
@@ -122,8 +134,7 @@ class RuleTokenizer:
     def offsets(self, text: str) -> list[int]:
         """The flat ``[start, end, ws, …]`` triples of the tokens that are not whitespace.
         Raises :class:`TokenizerLimitError` for a text past :data:`AFFIX_WORK_LIMIT`."""
-        self._work = 0
-        tokens = self._tokens(text, specials=True)
+        tokens = self._tokens(text, _Budget(AFFIX_WORK_LIMIT), specials=True)
         flat: list[int] = []
         start = 0
         for piece, space in tokens:
@@ -133,7 +144,7 @@ class RuleTokenizer:
             start = end + space
         return flat
 
-    def _tokens(self, text: str, *, specials: bool) -> list[tuple[str, int]]:
+    def _tokens(self, text: str, budget: _Budget, *, specials: bool) -> list[tuple[str, int]]:
         """Every token (whitespace tokens too) as ``(text, trailing space 0/1)``."""
         tokens: list[tuple[str, int]] = []
         split = self._split_cached if specials else self._split_plain
@@ -145,7 +156,7 @@ class RuleTokenizer:
                 if not run:
                     continue
             try:
-                tokens.extend((piece, 0) for piece in split(run))
+                tokens.extend((piece, 0) for piece in split(run, budget))
             except TokenizerLimitError:
                 raise TokenizerLimitError(
                     f"the {len(run):,} characters without whitespace at character "
@@ -156,19 +167,21 @@ class RuleTokenizer:
             tokens = self._merge_special_sequences(tokens)
         return tokens
 
-    def _split_cached(self, run: str) -> tuple[str, ...]:
+    def _split_cached(self, run: str, budget: _Budget) -> tuple[str, ...]:
         pieces = self._cache.get(run)
         if pieces is None:
-            pieces = self._split(run, self._specials)
+            pieces = self._split(run, self._specials, budget)
             if len(self._cache) >= _CACHE_SIZE:
                 self._cache.clear()
             self._cache[run] = pieces
         return pieces
 
-    def _split_plain(self, run: str) -> tuple[str, ...]:
-        return self._split(run, {})
+    def _split_plain(self, run: str, budget: _Budget) -> tuple[str, ...]:
+        return self._split(run, {}, budget)
 
-    def _split(self, run: str, specials: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:
+    def _split(
+        self, run: str, specials: Mapping[str, tuple[str, ...]], budget: _Budget
+    ) -> tuple[str, ...]:
         """One run's tokens: affixes off the ends until none is left, then the rest."""
         if run in specials:
             return specials[run]
@@ -179,9 +192,7 @@ class RuleTokenizer:
             if (self._token_match and self._token_match(string)) or string in specials:
                 break
             last_length = len(string)
-            self._work += last_length
-            if self._work > AFFIX_WORK_LIMIT:
-                raise TokenizerLimitError(run)
+            budget.spend(last_length)
             pre = self._affix_length(self._prefix, string)
             if pre and len(string) > pre and string[pre:] in specials:
                 prefixes.append(string[:pre])
