@@ -153,7 +153,13 @@ def token_offsets(text: str, lang: str) -> list[int]:
 
     if lang not in LANGUAGES:
         raise ValueError(f"unsupported language {lang!r}; Kathode knows {', '.join(LANGUAGES)}")
-    return rule_tokenizer(lang).offsets(text)
+    tokenizer = rule_tokenizer(lang)
+    if tokenizer.version != TOKENIZER_VERSION:  # documents would name rules they were not made by
+        raise RuntimeError(
+            f"resources/tokenizer/{lang}.json holds the rules of {tokenizer.version}, the code "
+            f"is {TOKENIZER_VERSION}: run `uv run python -m nlp.tokenizer`"
+        )
+    return tokenizer.offsets(text)
 
 
 def export_rules(lang: str) -> dict[str, Any]:

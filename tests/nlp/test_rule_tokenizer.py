@@ -139,6 +139,18 @@ def test_special_cases_across_affixes(text: str, expected: list[str]) -> None:
     assert [text[flat[i] : flat[i + 1]] for i in range(0, len(flat), 3)] == expected
 
 
+def test_rules_of_another_tokenizer_version_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    import nlp.tokenizer
+    from nlp.tokenizer import token_offsets
+
+    stored = nlp.tokenizer.TOKENIZER_VERSION
+    monkeypatch.setattr(nlp.tokenizer, "TOKENIZER_VERSION", "kathode-tok-99")
+    with pytest.raises(
+        RuntimeError, match=f"holds the rules of {stored}, the code is kathode-tok-99"
+    ):
+        token_offsets("CATL baut.", "de")
+
+
 def test_unknown_language_and_missing_rules_are_clear_errors(tmp_path: Path) -> None:
     from nlp.tokenizer import token_offsets
 
