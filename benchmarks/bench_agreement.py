@@ -170,6 +170,10 @@ def main() -> None:
     if len(sys.argv) == 3 and sys.argv[1] == "--one":
         print(json.dumps(run_one(Path(sys.argv[2]))))
         return
+    sys.path.insert(0, str(ROOT))
+    from benchmarks.machine import announce
+
+    setup = announce("bench_agreement")
     docs = int(sys.argv[sys.argv.index("--docs") + 1]) if "--docs" in sys.argv else 10_000
     OUT.mkdir(parents=True, exist_ok=True)
     project = OUT / f"agreement-bench-v{GENERATOR_VERSION}-{docs}.sqlite"
@@ -182,7 +186,7 @@ def main() -> None:
     )
     if done.returncode != 0:
         sys.exit(f"measurement failed:\n{done.stderr}")
-    print(done.stdout.strip().splitlines()[-1])
+    print(json.dumps({**json.loads(done.stdout.strip().splitlines()[-1]), "setup": setup}))
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.machine import announce  # noqa: E402
 from nlp.suggesters.models import DE_NEWS_DIR  # noqa: E402
 from nlp.suggesters.pipelines import load_pipeline, use_project_tokenizer  # noqa: E402
 from nlp.training import iter_texts, read_germeval_conll  # noqa: E402
@@ -45,13 +46,15 @@ def measure(path: Path, texts: list[str], words: int) -> tuple[float, float]:
 
 
 def main() -> int:
-    if len(sys.argv) != 2 or not Path(sys.argv[1]).is_dir():
+    arguments = [a for a in sys.argv[1:] if a != "--allow-busy"]
+    if len(arguments) != 1 or not Path(arguments[0]).is_dir():
         print(__doc__, file=sys.stderr)
         return 2
     if not DEV.is_file():
         print(f"bench_de_news: {DEV} not found (needs ../shared/data)", file=sys.stderr)
         return 2
-    baseline = Path(sys.argv[1])
+    setup = announce("bench_de_news")
+    baseline = Path(arguments[0])
     texts = list(iter_texts(read_germeval_conll(DEV)))
     words = sum(len(text.split()) for text in texts)
     figures: dict[str, list[tuple[float, float]]] = {"bundled": [], "baseline": []}
@@ -70,6 +73,7 @@ def main() -> int:
         result["bundled"]["words_per_s"] / result["baseline"]["words_per_s"], 3
     )
     result["words"] = words
+    result["setup"] = setup
     print(json.dumps(result))
     return 0
 

@@ -249,6 +249,10 @@ def main() -> None:
             result = run_floor(project, out, tokens=kind == "floor-tokens")
         print(json.dumps(result))
         return
+    sys.path.insert(0, str(ROOT))
+    from benchmarks.machine import announce
+
+    setup = announce("bench_export")
     docs = int(sys.argv[sys.argv.index("--docs") + 1]) if "--docs" in sys.argv else 100_000
     repeat = int(sys.argv[sys.argv.index("--repeat") + 1]) if "--repeat" in sys.argv else 3
     OUT.mkdir(parents=True, exist_ok=True)
@@ -279,6 +283,7 @@ def main() -> None:
                 "ratio_tokens": round(docs_per_s / floor_tokens_per_s, 3),
                 "peak_rss_mb": round(kathode["peak_rss_mb"], 1),
                 "floor_peak_rss_mb": round(floor["peak_rss_mb"], 1),
+                "setup": setup,
             }
         )
     )

@@ -188,7 +188,11 @@ def main() -> None:
     parser.add_argument(
         "--big-mb", type=int, default=49, help="size of the big crafted files (limit: 50)"
     )
+    parser.add_argument("--allow-busy", action="store_true", help="run on a loaded machine")
     args = parser.parse_args()
+    from benchmarks.machine import announce
+
+    setup = announce("bench_reliability", ["--allow-busy"] if args.allow_busy else [])
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="kathode-reliability-") as folder:
         work = Path(folder)
@@ -201,6 +205,7 @@ def main() -> None:
             "concurrent": writers(work / "writers", args.edits),
         }
     figures["seconds"] = round(time.monotonic() - started, 1)
+    figures["setup"] = setup
     print(json.dumps(figures, ensure_ascii=False))
 
 

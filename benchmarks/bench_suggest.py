@@ -27,6 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.machine import announce  # noqa: E402
 from nlp.suggesters import default_suggester  # noqa: E402
 from nlp.suggesters.combine import CombinedSuggester  # noqa: E402
 from nlp.training import read_germeval_conll, sentence_text  # noqa: E402
@@ -117,6 +118,7 @@ def main() -> int:
     if not SHARED.is_dir():
         progress(f"bench_suggest: {SHARED} is absent; nothing to measure")
         return 2
+    setup = announce("bench_suggest")
     corpora = {"en": english_posts(), "de": german_sentences()}
     total_words = 0
     kathode_seconds = bare_seconds = 0.0
@@ -168,6 +170,7 @@ def main() -> int:
         "en_p50_ms": round(statistics.median(english), 1),
         "en_p95_ms": round(percentile(english, 0.95), 1),
         "per_language": per_language,
+        "setup": setup,
     }
     print(json.dumps(result))
     return 0

@@ -116,3 +116,23 @@ def steal_verdict(name: str, meter: StealMeter) -> float:
             file=sys.stderr,
         )
     return round(share, 3)
+
+
+def announce(name: str, argv: list[str] | None = None) -> dict[str, object]:
+    """Print the set-up a benchmark runs on (stderr) and refuse a busy machine, unless
+    ``--allow-busy`` is among ``argv`` (default ``sys.argv``); the set-up, for the result."""
+    import platform
+
+    argv = sys.argv[1:] if argv is None else argv
+    allow_busy = "--allow-busy" in argv
+    figures = machine_figures()
+    setup: dict[str, object] = {
+        "python": platform.python_version(),
+        "machine": f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs",
+        **figures,
+        "bytecode_written_here": not sys.dont_write_bytecode,
+        "allow_busy": allow_busy,
+    }
+    print(f"{name} set-up: " + ", ".join(f"{k}={v}" for k, v in setup.items()), file=sys.stderr)
+    refuse_when_busy(name, allow_busy, figures)
+    return setup
