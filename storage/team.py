@@ -19,14 +19,19 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
 from storage import models as m
 from storage.assignment import TeamSettings
+from storage.changes import CHANNEL
 from storage.engine import is_sqlite
 from storage.repository import ProjectRepository
 from storage.review import gold_annotator_id, is_reserved_name
+
+# What ``init_team`` tells the change watchers of open windows (``storage.changes``): a
+# change that names no document, so a window reads its queue, role and team state again.
+NOTICE = {"channel": CHANNEL, "payload": '{"table": "project"}'}
 
 _LOGIN = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,62}")
 
@@ -183,6 +188,9 @@ def init_team(
             _install_security(s)
             for name, role in _roles(s).items():
                 _grant(s, name, role)
+            # Open windows learn that this is a team project now (on commit; SQLite's
+            # watchers see any commit).
+            s.execute(text("SELECT pg_notify(:channel, :payload)"), NOTICE)
     return settings
 
 

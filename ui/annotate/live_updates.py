@@ -45,6 +45,7 @@ def apply_changes(window: MainWindow, changes: list[Change]) -> None:
         finally:
             queue.blockSignals(False)
         apply_role(window)  # a member's role may be what changed
+        queue.open_on_work()  # or the project may have just become a team project
     else:
         for document_id in dict.fromkeys(c.document_id for c in changes):
             if document_id is not None:

@@ -57,12 +57,8 @@ class QueuePanel(QWidget):
         super().__init__(parent)
         self.repo = repo
         self.annotator = annotator  # whose queue it is (the filter may show another's)
-        self.team = repo.team_settings().team
         self.model = QueueModel(repo, annotator, stored_order())
-        if self.team and self.model.rowCount() == 0 and role_of(repo, annotator) == "annotator":
-            # An annotator's window opens on work: the first assignment. A reviewer or a
-            # manager asks with Next, so opening the window to review takes no document.
-            self.hand_out_next()
+        self.open_on_work()
         self.order = QComboBox(self)
         self.order.setObjectName("queueOrder")
         self.order.setToolTip("The order of the queue; the next document follows it")
@@ -165,6 +161,23 @@ class QueuePanel(QWidget):
         row = self.model.row_of(document_id)
         if row is not None and row != self.table.currentIndex().row():
             self.table.selectRow(row)
+
+    @property
+    def team(self) -> bool:
+        """Whether the project is a team project now (``team init`` may run while the window
+        is open; the queue query itself asks the same on every read)."""
+        return self.repo.team_settings().team
+
+    def open_on_work(self) -> None:
+        """An annotator's empty queue on a team project gets its first assignment (at open,
+        and when the project has just become one). A reviewer or a manager asks with Next,
+        so opening the window to review takes no document."""
+        if (
+            self.model.rowCount() == 0
+            and self.team
+            and role_of(self.repo, self.annotator) == ("annotator")
+        ):
+            self.hand_out_next()
 
     def step(self, step: int) -> bool:
         """Open the next (or previous) document in the queue; False at the end. On a team
