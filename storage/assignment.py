@@ -5,14 +5,16 @@ than k assignees and none by them. Two annotators asking at the same moment neve
 document past k: on PostgreSQL the candidate document row is locked (``FOR NO KEY UPDATE
 SKIP LOCKED``: other assigners move on to the next candidate, while new versions of the
 document, which take only a key-share lock, are not held up) and its assignees are counted
-again in a new statement once the lock is held; on SQLite the whole write transaction holds
-the database (``BEGIN IMMEDIATE``). A skipped document goes back to the pool after the
-project's stated time (its assignment then no longer counts) or at once when a manager
-frees it.
+again in a new statement once the lock is held; when every candidate left is locked, the
+assigner asks again for a moment instead of answering that the pool is empty; on SQLite
+the whole write transaction holds the database (``BEGIN IMMEDIATE``). A skipped document
+goes back to the pool after the project's stated time (its assignment then no longer
+counts) or at once when a manager frees it.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -26,6 +28,9 @@ from storage.document_scores import order_by
 from storage.repository_base import RepositoryBase, UnknownDocumentError
 from storage.review import is_reserved_name
 
+# How long an assigner asks again while the pool's only candidates are locked by others.
+LOCKED_WAIT_SECONDS = 5.0
+LOCKED_RETRY_SECONDS = 0.02
 OVERLAP_KEY = "annotators_per_document"
 SKIP_RETURN_KEY = "skip_return_minutes"
 DEFAULT_SKIP_RETURN_MINUTES = 24 * 60
@@ -328,6 +333,7 @@ def _hand_out(
     )
     assigned: list[int] = []
     passed: list[int] = []
+    deadline = time.monotonic() + LOCKED_WAIT_SECONDS
     while len(assigned) < count:
         query = pool
         if passed:
@@ -338,6 +344,13 @@ def _hand_out(
             .with_for_update(skip_locked=True, of=m.DocumentRow, key_share=True)
         )
         if candidate is None:
+            # Every candidate left may be locked by someone assigning it at this moment, who
+            # may leave room under k: ask again shortly (each statement sees what they have
+            # committed since) rather than say the pool is empty. Waiting for their lock
+            # instead could deadlock with the rows this transaction has passed and holds.
+            if time.monotonic() < deadline and s.scalar(select(exists(query))):
+                time.sleep(LOCKED_RETRY_SECONDS)
+                continue
             break
         # The row lock is held now; a new statement sees every assignment committed by those
         # who held it before (the candidate query's snapshot may be older than that).

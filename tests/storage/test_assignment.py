@@ -146,3 +146,28 @@ def test_assignment_concurrent_processes_on_postgres_never_pass_k(postgres_url: 
         check_exactly_k(repo, results, 2)
     # Everyone got work: nobody was starved by the others' locks.
     assert all(results.values())
+
+
+@pytest.mark.postgres
+def test_assignment_waits_for_a_candidate_another_assigner_has_locked(postgres_url: str) -> None:
+    """The pool's last document is locked by another assigner, who then leaves room under
+    k: ``next`` waits a moment and hands it out instead of answering that nothing is left
+    (it used to, and a concurrent annotator stopped early)."""
+    import threading
+
+    import psycopg
+
+    with ProjectRepository.open(postgres_url) as repo:
+        [doc] = fill(repo, 1)
+        repo.set_team_settings(annotators_per_document=1)
+        base, _, name = postgres_url.rpartition("/")
+        other = psycopg.connect(f"{base.replace('+psycopg', '')}/{name}")
+        other.execute("SELECT id FROM document WHERE id = %s FOR NO KEY UPDATE", (doc,))
+        released = threading.Timer(0.5, other.rollback)  # their assignment did not happen
+        released.start()
+        try:
+            assert repo.next_document("ana") == doc
+        finally:
+            released.join()
+            other.close()
+        assert repo.assignees() == {doc: ["ana"]}
