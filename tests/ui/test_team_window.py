@@ -155,6 +155,26 @@ def test_team_window_learns_of_team_init_on_postgres(
     check_becomes_team_project(qtbot, open_window, url, names["ana"])
 
 
+def test_team_window_empty_filtered_view_asks_for_nothing(
+    qtbot: QtBot, open_window: OpenWindow, tmp_path: Path
+) -> None:
+    """A status filter that shows no document is not an empty queue: a reload (here, others'
+    changes) does not hand the person another document."""
+    from core.documents import Status
+
+    project = str(tmp_path / "team.kathode")
+    docs = make_team(project, {"ana": "ana"})
+    repo, window = open_window(project, "ana")
+    assert queue_ids(window) == [docs[0]]
+    window.queue.status.setCurrentIndex(window.queue.status.findData(Status.REJECTED))
+    assert queue_ids(window) == []
+    reset = qtbot.waitSignal(window.queue.model.modelReset, timeout=3000)
+    with reset, ProjectRepository.open(project) as other:  # a change that names no document
+        other.add_documents([new_document("Northvolt files for protection.")])
+    assert repo.assignees()[docs[0]] == ["ana"]
+    assert sum(names == ["ana"] for names in repo.assignees().values()) == 1
+
+
 def test_team_window_without_k_lists_every_document(
     open_window: OpenWindow, tmp_path: Path
 ) -> None:

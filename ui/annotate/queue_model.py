@@ -55,6 +55,11 @@ class QueueModel(ListTableModel[DocumentSummary]):
         return self._annotator
 
     @property
+    def filtered(self) -> bool:
+        """Whether a status, search or flag filter hides some of the queue's documents."""
+        return bool(self._status or self._search or self._entity_search or self._flag)
+
+    @property
     def order(self) -> str:
         return self._order
 

@@ -171,11 +171,14 @@ class QueuePanel(QWidget):
     def open_on_work(self) -> None:
         """An annotator's empty queue on a team project gets its first assignment (at open,
         and when the project has just become one). A reviewer or a manager asks with Next,
-        so opening the window to review takes no document."""
+        so opening the window to review takes no document; an empty *filtered* view (no
+        rejected documents, say) is not an empty queue."""
         if (
             self.model.rowCount() == 0
+            and not self.model.filtered
+            and self.model.annotator == self.annotator
             and self.team
-            and role_of(self.repo, self.annotator) == ("annotator")
+            and role_of(self.repo, self.annotator) == "annotator"
         ):
             self.hand_out_next()
 
