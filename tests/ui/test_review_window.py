@@ -274,6 +274,25 @@ def test_review_window_queue_filters(qtbot: QtBot, tmp_path: Path, open_review: 
     assert late in listed()
 
 
+def test_review_window_queue_read_of_an_older_filter_is_not_shown(
+    qtbot: QtBot, tmp_path: Path, open_review: OpenReview
+) -> None:
+    """Others' changes start a background read of the queue; the reviewer changes a filter
+    before it answers: what the queue shows is the new filter's rows."""
+    from storage.changes import Change
+
+    path = tmp_path / "p.kathode"
+    ids = make_project(path)
+    _, window = open_review(path)
+    panel = window.queue
+    window.live_updates.changed.emit([Change("database")])  # the read starts, unfiltered
+    panel.annotator.setCurrentIndex(panel.annotator.findData("cem"))  # answered at once
+    qtbot.waitUntil(lambda: not window.reads.pending("review-queue"), timeout=5000)
+    qtbot.wait(50)
+    shown = {it.document_id for r in range(panel.model.rowCount()) if (it := panel.model.item(r))}
+    assert shown == {ids["battery"]}
+
+
 def test_review_window_stacked_versions_and_legend(
     qtbot: QtBot, tmp_path: Path, open_review: OpenReview
 ) -> None:

@@ -7,7 +7,7 @@ screen."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from core.roles import permissions_of
 from storage.changes import Change
@@ -31,11 +31,22 @@ def connect_review_window(window: ReviewWindow) -> LiveUpdates:
     live = LiveUpdates(window.repo, window)
     pending: list[Change] = []  # changes since the last queue read began, for its answer
 
+    def read_queue() -> None:
+        query = window.queue.model.query
+        window.reads.read(
+            QUEUE_READ,
+            lambda repo: repo.review_queue(**query),
+            lambda rows: on_queue_read(query, rows),
+        )
+
     def on_changed(changes: list[Change]) -> None:
         pending.extend(changes)
-        window.reads.read(QUEUE_READ, window.queue.model.read(), on_queue_read)
+        read_queue()
 
-    def on_queue_read(rows: list[ReviewItem]) -> None:
+    def on_queue_read(query: dict[str, Any], rows: list[ReviewItem]) -> None:
+        if query != window.queue.model.query:  # the reviewer changed a filter meanwhile
+            read_queue()
+            return
         changes = list(pending)
         pending.clear()
         window.queue.show_rows(rows)

@@ -3,7 +3,6 @@ label; a thin Qt table model over ``repo.review_queue``."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -46,14 +45,14 @@ class ReviewQueueModel(ListTableModel[ReviewItem]):
         }
         self.reload()
 
+    @property
+    def query(self) -> dict[str, Any]:
+        """The filter as ``repo.review_queue``'s arguments (a copy: a background read keeps
+        the one it was started with)."""
+        return dict(self._filter)
+
     def reload(self) -> None:
         self.set_rows(self.repo.review_queue(**self._filter))
-
-    def read(self) -> Callable[[ProjectRepository], list[ReviewItem]]:
-        """The queue's read under the current filter, for a background worker's repository
-        (:meth:`set_rows` shows what it returns)."""
-        query = dict(self._filter)
-        return lambda repo: repo.review_queue(**query)
 
     def set_rows(self, rows: list[ReviewItem]) -> None:
         self.beginResetModel()
