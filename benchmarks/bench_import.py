@@ -25,7 +25,7 @@ It prints its set-up (cores, load average, CPU steal, core speed, Python) first,
 and refuses a busy machine (``benchmarks/machine.py``; ``--allow-busy`` overrides). Last
 stdout line: one JSON object with docs_per_s, floor_docs_per_s, ratio,
 floor_tokens_docs_per_s, ratio_tokens, peak_rss_mb, peak_rss_half_mb, cli_import_s,
-cli_one_record_s, cli_stats_s, cpus, load_1min, steal_during_run.
+cli_one_record_s, cli_stats_s, cpus, load_1min, steal_during_run, setup.
 Usage: ``uv run python benchmarks/bench_import.py``.
 """
 
@@ -191,19 +191,16 @@ def main() -> None:
     if not SENTENCES.exists() or not POSTS.exists():
         sys.exit(f"benchmark data not found under {DATA} (../shared/data is needed)")
     sys.path.insert(0, str(ROOT))
-    from benchmarks.machine import StealMeter, machine_figures, refuse_when_busy, steal_verdict
+    from benchmarks.machine import StealMeter, announce, steal_verdict
 
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    figures = machine_figures()
-    load = figures["load_average"]
+    setup = announce("bench_import", ["--allow-busy"] if args.allow_busy else [])
+    load = setup["load_average"]
     print(
-        f"set-up: {cpus} cores, {figures}, Python "
-        f"{platform.python_version()}, {platform.platform()}; bytecode cache on for the "
-        f"measured processes (PYTHONDONTWRITEBYTECODE was "
-        f"{'set' if 'PYTHONDONTWRITEBYTECODE' in os.environ else 'not set'} here)",
+        f"bench_import: {cpus} cores for the workers, {platform.platform()}; the measured "
+        "processes keep Python's bytecode cache, as a user's do",
         file=sys.stderr,
     )
-    refuse_when_busy("bench_import", args.allow_busy, figures)
     meter = StealMeter()
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
@@ -260,8 +257,9 @@ def main() -> None:
                 "cli_one_record_s": round(cli_one, 2),
                 "cli_stats_s": round(cli_stats, 2),
                 "cpus": cpus,
-                "load_1min": round(load, 2),
+                "load_1min": load,
                 "steal_during_run": steal_verdict("bench_import", meter),
+                "setup": setup,
             }
         )
     )
